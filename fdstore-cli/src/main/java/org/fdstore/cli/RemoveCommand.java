@@ -1,0 +1,32 @@
+package org.fdstore.cli;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import org.fdstore.client.FdStore;
+import org.fdstore.protocol.Selector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code fdstore remove ID|NAME}: drops an entry, and prints {@code deleted file id N}.
+ *
+ * <p>Not thread safe: one instance serves one command line.
+ */
+@Command(name = "remove", description = "Remove an entry; the daemon closes its fd. Restored fds stay open.")
+public final class RemoveCommand implements Callable<Integer> {
+    @ParentCommand
+    FdstoreCommand root;
+
+    @Parameters(paramLabel = "ID|NAME", converter = SelectorConverter.class,
+            description = "The entry: only digits is an id, anything else a name.")
+    Selector selector;
+
+    @Override
+    public Integer call() throws IOException {
+        try (FdStore store = root.connect()) {
+            root.out().println("deleted file id " + Long.toUnsignedString(store.remove(selector)));
+        }
+        return ExitCodes.OK;
+    }
+}

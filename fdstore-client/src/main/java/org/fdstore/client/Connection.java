@@ -1,0 +1,316 @@
+package org.fdstore.client;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.fdstore.linux.Errno;
+import org.fdstore.linux.Fd;
+import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.Received;
+import org.fdstore.linux.Socket;
+import org.fdstore.linux.Unistd;
+import org.fdstore.protocol.DecodedReply;
+import org.fdstore.protocol.Limits;
+import org.fdstore.protocol.MessageType;
+import org.fdstore.protocol.ProtocolException;
+import org.fdstore.protocol.Reply;
+import org.fdstore.protocol.ReplyCodec;
+import org.fdstore.protocol.Request;
+import org.fdstore.protocol.RequestCodec;
+import org.fdstore.protocol.SocketPath;
+
+/**
+ * One SOCK_SEQPACKET connection to the daemon: sends request frames, reads reply frames and matches them to the
+ * requests by id.
+ *
+ * <p>Requests in flight are kept in {@link #pending} in send order, because the daemon answers in that order. Today
+ * one exchange holds {@link #lock} from send to last reply frame, so at most HELLO and one request are pending; the
+ * queue is what lets a later version send without waiting.
+ *
+ * <p>A failure the daemon answers with an error reply leaves the connection usable. Anything that breaks the
+ * stream (a malformed or unexpected reply, a lost connection, or an EPROTO, EMSGSIZE or EPROTONOSUPPORT reply,
+ * after which the daemon hangs up) closes it, and every later call fails with ENOTCONN.
+ *
+ * <p>Thread safe.
+ */
+final class Connection implements AutoCloseable {
+    private record Pending(long requestId, MessageType type) {}
+
+    private final String path;
+    private final Fd socket;
+    /** Shared: any thread may run an exchange; the lock keeps one at a time on the buffers. */
+    private final Arena arena;
+    private final MemorySegment sendSegment;
+    private final MemorySegment receiveSegment;
+    private final ByteBuffer sendBuffer;
+    private final ByteBuffer receiveBuffer;
+
+    /** The only lock of this class; held from sending a request to reading the last frame of its reply. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Sent requests whose reply is not fully read, in send order. Guarded by {@link #lock}. */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Guarded by {@link #lock}. */
+    private long nextRequestId = 1;
+    /** The HELLO reply, null until read. Guarded by {@link #lock}. */
+    private Reply.Welcome welcome;
+    /** Set once, by {@link #close()} or a failure that breaks the stream; no exchange starts afterwards. */
+    private volatile boolean closed;
+    /** Whether the socket and arena are freed. Guarded by {@link #lock}. */
+    private boolean released;
+
+    private Connection(String path, Fd socket) {
+        this.path = path;
+        this.socket = socket;
+        this.arena = Arena.ofShared();
+        this.sendSegment = arena.allocate(Limits.MAX_FRAME, 8);
+        this.receiveSegment = arena.allocate(Limits.MAX_FRAME, 8);
+        this.sendBuffer = sendSegment.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        this.receiveBuffer = receiveSegment.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Connects to {@code path} and sends HELLO without waiting for its reply. */
+    static Connection open(String path) throws FdStoreException {
+        Fd socket;
+        try {
+            socket = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0);
+        } catch (LinuxException e) {
+            throw new FdStoreException(e.errno(), "cannot connect to " + path + ": " + e.getMessage(), e);
+        }
+        try {
+            Socket.connect(socket, path);
+        } catch (LinuxException e) {
+            socket.close();
+            throw new FdStoreException(e.errno(), connectFailure(path, e.errno()), e);
+        }
+        Connection connection = new Connection(path, socket);
+        connection.lock.lock();
+        try {
+            connection.send(new Request.Hello(Limits.VERSION, Limits.VERSION, 0,
+                    "fdstore-client pid " + Unistd.getpid()), null);
+        } finally {
+            connection.lock.unlock();
+        }
+        return connection;
+    }
+
+    /** The message for a failed connect(2), with a hint where the cause is likely a daemon that is not running. */
+    static String connectFailure(String path, Errno errno) {
+        String message = "cannot connect to " + path + ": " + errno.explain();
+        if (errno != Errno.ENOENT && errno != Errno.ECONNREFUSED) return message;
+        String start = "bin/fdstore daemon";
+        if (!path.equals(SocketPath.resolve(null))) start += " --socket " + path;
+        return message + "; is the daemon running? start it with: " + start;
+    }
+
+    String path() {
+        return path;
+    }
+
+    /**
+     * Sends {@code request}, with {@code payload} attached if not null, and reads every frame of its reply.
+     *
+     * @return the reply's frames, all successes; the caller owns their fds
+     * @throws FdStoreException a refusal for an error reply; anything else closes the connection
+     */
+    List<ReplyFrame> exchange(Request request, Fd payload) throws FdStoreException {
+        lock.lock();
+        try {
+            ensureOpen();
+            long requestId = send(request, payload);
+            return receiveReply(requestId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The daemon's HELLO reply, read now if the first request has not read it yet. */
+    Reply.Welcome welcome() throws FdStoreException {
+        lock.lock();
+        try {
+            if (welcome != null) return welcome;
+            ensureOpen();
+            Pending hello = pending.peekFirst();
+            if (hello == null || hello.type() != MessageType.HELLO) throw new IllegalStateException("HELLO not sent");
+            acceptWelcome(hello, receiveFrame(hello));
+            return welcome;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the connection. A call blocked on the socket in another thread is woken and fails with ENOTCONN.
+     * Harmless when repeated.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            // Wakes a thread blocked in recvmsg or sendmsg, which holds the lock we need to free the buffers.
+            Socket.shutdown(socket);
+        } catch (LinuxException alreadyClosed) {
+            // Released already, or the daemon is gone: nothing to wake.
+        }
+        lock.lock();
+        try {
+            release();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() throws FdStoreException {
+        if (closed) throw closedException();
+    }
+
+    private FdStoreException closedException() {
+        return new FdStoreException(Errno.ENOTCONN, "connection to " + path + " is closed");
+    }
+
+    private long send(Request request, Fd payload) throws FdStoreException {
+        long requestId = nextRequestId++;
+        sendBuffer.clear();
+        int length = RequestCodec.encode(requestId, request, sendBuffer);
+        List<Fd> fds = payload == null ? List.of() : List.of(payload);
+        while (true) {
+            try {
+                Socket.sendmsg(socket, sendSegment, length, fds, 0);
+                break;
+            } catch (LinuxException e) {
+                if (e.errno() == Errno.EINTR) continue;
+                if (payload != null && !payload.isOpen()) {
+                    // Nothing was sent: the stream is intact.
+                    throw new FdStoreException(Errno.EBADF, "cannot save " + payload + ": it is closed", e);
+                }
+                if (closed) throw closedException();
+                throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(), e);
+            }
+        }
+        pending.addLast(new Pending(requestId, request.type()));
+        return requestId;
+    }
+
+    private List<ReplyFrame> receiveReply(long requestId) throws FdStoreException {
+        List<ReplyFrame> frames = new ArrayList<>();
+        try {
+            while (true) {
+                Pending head = pending.peekFirst();
+                ReplyFrame frame = receiveFrame(head);
+                if (head.type() == MessageType.HELLO) {
+                    acceptWelcome(head, frame);
+                    continue;
+                }
+                if (head.requestId() != requestId) {
+                    throw new IllegalStateException("reply to request " + head.requestId() + " has no reader");
+                }
+                if (frame.reply() instanceof Reply.Failure f) {
+                    pending.removeFirst();
+                    throw FdStoreException.refusal(f.errno(), f.message());
+                }
+                frames.add(frame);
+                if (!frame.header().continues()) {
+                    pending.removeFirst();
+                    return frames;
+                }
+            }
+        } catch (FdStoreException | RuntimeException e) {
+            frames.forEach(ReplyFrame::closeFds);
+            throw e;
+        }
+    }
+
+    private void acceptWelcome(Pending hello, ReplyFrame frame) throws FdStoreException {
+        if (!(frame.reply() instanceof Reply.Welcome w)) throw unexpected(hello, frame);
+        if (w.version() != Limits.VERSION) {
+            throw breakConnection(Errno.EPROTO, "the daemon on " + path + " agreed to protocol version "
+                    + w.version() + ", but this client offered only " + Limits.VERSION, null);
+        }
+        pending.removeFirst();
+        welcome = w;
+    }
+
+    /**
+     * Reads one reply frame and checks that it answers {@code expected}. Error replies that end the connection
+     * are thrown here as refusals, after closing it; other error replies are returned.
+     */
+    private ReplyFrame receiveFrame(Pending expected) throws FdStoreException {
+        Received received = receiveMessage();
+        if (received.endOfStream()) {
+            if (closed) throw closedException();
+            throw breakConnection(Errno.ECONNRESET, "daemon closed the connection on " + path, null);
+        }
+        if (received.truncated()) {
+            received.closeFds();
+            throw breakConnection(Errno.EPROTO, "a reply from the daemon on " + path + " exceeds "
+                    + Limits.MAX_FRAME + " bytes", null);
+        }
+        DecodedReply decoded;
+        try {
+            decoded = ReplyCodec.decode(receiveBuffer.clear().limit((int) received.length()), received.fds().size());
+        } catch (ProtocolException e) {
+            received.closeFds();
+            throw breakConnection(Errno.EPROTO, "malformed reply from the daemon on " + path + ": "
+                    + e.getMessage(), e);
+        }
+        ReplyFrame frame = new ReplyFrame(decoded.header(), decoded.reply(), received.fds());
+        if (frame.reply() instanceof Reply.Failure f) {
+            if (decoded.header().type() == Limits.ERROR_REPLY_TYPE || expected.type() == MessageType.HELLO
+                    || endsConnection(f.errnoName())) {
+                // The daemon hangs up after these: later requests could only fail, so fail them now.
+                breakConnection(f.errnoName(), f.message(), null);
+                throw FdStoreException.refusal(f.errno(), f.message());
+            }
+        }
+        boolean sameRequest = decoded.header().requestId() == expected.requestId();
+        boolean sameType = frame.reply() instanceof Reply.Failure
+                || decoded.header().type() == expected.type().replyCode();
+        if (!sameRequest || !sameType) throw unexpected(expected, frame);
+        return frame;
+    }
+
+    private Received receiveMessage() throws FdStoreException {
+        while (true) {
+            try {
+                return Socket.recvmsg(socket, receiveSegment, 0);
+            } catch (LinuxException e) {
+                if (e.errno() == Errno.EINTR) continue;
+                if (closed) throw closedException();
+                throw breakConnection(e.errno(), "cannot receive from the daemon on " + path + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private FdStoreException unexpected(Pending expected, ReplyFrame frame) {
+        frame.closeFds();
+        int type = frame.header().type();
+        String got = MessageType.ofCode(type & 0x7F).map(t -> t + " reply").orElse(String.format("type 0x%02x", type));
+        return breakConnection(Errno.EPROTO, "the daemon on " + path + " answered " + expected.type()
+                + " request " + Long.toUnsignedString(expected.requestId()) + " with a " + got + " to request "
+                + Long.toUnsignedString(frame.header().requestId()), null);
+    }
+
+    private static boolean endsConnection(Errno errno) {
+        return errno == Errno.EPROTO || errno == Errno.EMSGSIZE || errno == Errno.EPROTONOSUPPORT;
+    }
+
+    /** Closes the connection for good; the caller holds the lock. Returns the exception to throw. */
+    private FdStoreException breakConnection(Errno errno, String message, Throwable cause) {
+        closed = true;
+        release();
+        return new FdStoreException(errno, message, cause);
+    }
+
+    private void release() {
+        if (released) return;
+        released = true;
+        pending.clear();
+        socket.close();
+        arena.close();
+    }
+}

@@ -1,0 +1,320 @@
+package org.fdstore.client;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.fdstore.linux.Errno;
+import org.fdstore.linux.Fd;
+import org.fdstore.linux.JdkFiles;
+import org.fdstore.protocol.EntryInfo;
+import org.fdstore.protocol.Reply;
+import org.fdstore.protocol.Request;
+import org.fdstore.protocol.Selector;
+import org.fdstore.protocol.SocketPath;
+
+/**
+ * A connection to the fdstore daemon: save open file descriptors in it, and restore, take, remove and list them.
+ *
+ * <p>{@link #connect} sends the protocol's HELLO and returns without waiting for the daemon's answer: that answer
+ * is read just before the reply to the first request, so connecting and the first request cost one round trip
+ * together. Hence a daemon that refuses this client's protocol version is noticed by the first request (or by
+ * {@link #daemonPid()}), which then fails and closes the connection.
+ *
+ * <p><b>Descriptors.</b> Saving never takes ownership: the caller still closes the fd it saved, and the daemon holds
+ * its own reference to the open file description from the moment the request is sent. Every fd returned by a
+ * restore or take is a new close-on-exec descriptor that the caller owns and closes.
+ *
+ * <p><b>Errors.</b> Every operation throws {@link FdStoreException}. When the daemon refuses a request
+ * ({@link FdStoreException#refusedByDaemon()}, e.g. ENOENT for an unknown id), the connection stays usable. When
+ * the connection breaks (the daemon hung up: ECONNRESET; a malformed or unexpected reply: EPROTO; a failed system
+ * call: its errno), it is closed, and every later call fails with ENOTCONN. Any fds that arrive with a reply that
+ * should not carry them are closed.
+ *
+ * <p><b>Threads.</b> Thread safe. Requests from several threads share the connection and are served one at a time.
+ * {@link #close()} from another thread wakes a call blocked on the daemon, which then fails with ENOTCONN.
+ */
+public final class FdStore implements AutoCloseable {
+    private final Connection connection;
+
+    private FdStore(Connection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Connects to the daemon at {@code $FDSTORE_SOCKET}, else at this user's default socket (see
+     * {@link SocketPath}), and sends HELLO.
+     *
+     * @throws FdStoreException with connect(2)'s errno, e.g. {@code cannot connect to /run/fdstore/fdstore.sock:
+     *     ENOENT (No such file or directory); is the daemon running? start it with: bin/fdstore daemon}
+     */
+    public static FdStore connect() throws FdStoreException {
+        return connect(null);
+    }
+
+    /**
+     * Connects to the daemon at {@code socketPath} and sends HELLO.
+     *
+     * @param socketPath an AF_UNIX path, or {@code @name} in the abstract namespace; null or empty resolves as
+     *     {@link #connect()} does
+     * @throws FdStoreException as {@link #connect()}
+     */
+    public static FdStore connect(String socketPath) throws FdStoreException {
+        return new FdStore(Connection.open(SocketPath.resolve(socketPath)));
+    }
+
+    /** The socket path this store is connected to. */
+    public String socketPath() {
+        return connection.path();
+    }
+
+    /**
+     * The daemon's process id, from its HELLO reply (read now if no request has read it yet).
+     *
+     * @throws FdStoreException if the connection is closed or broke, or the daemon refused our protocol version
+     */
+    public int daemonPid() throws FdStoreException {
+        return connection.welcome().daemonPid();
+    }
+
+    /**
+     * Saves an unnamed entry for {@code fd}.
+     *
+     * @see #save(Fd, String, byte[])
+     */
+    public long save(Fd fd) throws FdStoreException {
+        return save(fd, null, null);
+    }
+
+    /**
+     * Saves {@code fd} under {@code name}.
+     *
+     * @see #save(Fd, String, byte[])
+     */
+    public long save(Fd fd, String name) throws FdStoreException {
+        return save(fd, name, null);
+    }
+
+    /**
+     * Saves {@code fd}: the daemon keeps a reference to its open file description until the entry is removed or
+     * taken. The caller keeps ownership of {@code fd} and may close it as soon as this returns.
+     *
+     * @param name a unique name for the entry (1 to 255 bytes of UTF-8, no control characters, not only digits),
+     *     or null for an unnamed entry
+     * @param metadata up to 64 KiB kept with the entry, or null for none
+     * @return the new entry's id
+     * @throws FdStoreException refused: EEXIST if the name is taken, EINVAL for an invalid name, ENOSPC if the
+     *     store is full; EBADF if {@code fd} is closed here; or a broken connection
+     * @throws IllegalArgumentException if {@code metadata} exceeds 64 KiB, or the name holds an unpaired surrogate
+     */
+    public long save(Fd fd, String name, byte[] metadata) throws FdStoreException {
+        if (!fd.isOpen()) throw new FdStoreException(Errno.EBADF, "cannot save " + fd + ": it is closed");
+        Request request = new Request.Save(name == null ? "" : name, metadata == null ? new byte[0] : metadata);
+        return single(connection.exchange(request, fd), Reply.Saved.class).id();
+    }
+
+    /**
+     * Saves the descriptor behind a JDK {@link FileDescriptor} (of a stream or a {@code RandomAccessFile}). The JDK
+     * object stays open and owned by the caller; it must not be closed during the call.
+     *
+     * @param name as in {@link #save(Fd, String, byte[])}, or null
+     * @throws FdStoreException as {@link #save(Fd, String, byte[])}
+     * @throws org.fdstore.linux.LinuxException EBADF if the descriptor is not valid
+     * @throws UnsupportedOperationException without {@code --add-opens java.base/java.io=ALL-UNNAMED}
+     */
+    public long save(FileDescriptor descriptor, String name) throws IOException {
+        try (Fd fd = JdkFiles.duplicate(descriptor)) {
+            return save(fd, name, null);
+        }
+    }
+
+    /**
+     * Saves the descriptor behind a {@link FileChannel} of the default file system. The channel stays open and
+     * owned by the caller; it must not be closed during the call.
+     *
+     * @param name as in {@link #save(Fd, String, byte[])}, or null
+     * @throws FdStoreException as {@link #save(Fd, String, byte[])}
+     * @throws org.fdstore.linux.LinuxException EBADF if the channel is closed
+     * @throws IllegalArgumentException if the channel is not backed by a descriptor of this process
+     * @throws UnsupportedOperationException without {@code --add-opens} of {@code java.base/java.io} and
+     *     {@code java.base/sun.nio.ch} to ALL-UNNAMED
+     */
+    public long save(FileChannel channel, String name) throws IOException {
+        try (Fd fd = JdkFiles.duplicate(channel)) {
+            return save(fd, name, null);
+        }
+    }
+
+    /**
+     * A new descriptor for the entry with this id; the entry stays. The caller owns and closes the returned fd.
+     *
+     * @throws FdStoreException refused: ENOENT if there is no such entry; or a broken connection
+     */
+    public Fd restore(long id) throws FdStoreException {
+        return restore(new Selector.ById(id)).fd();
+    }
+
+    /**
+     * A new descriptor for the entry with this name; the entry stays. The caller owns and closes the returned fd.
+     *
+     * @throws FdStoreException refused: ENOENT if there is no such entry; or a broken connection
+     */
+    public Fd restore(String name) throws FdStoreException {
+        return restore(new Selector.ByName(name)).fd();
+    }
+
+    /**
+     * A new descriptor for the selected entry, with what the store knows about it; the entry stays. The caller
+     * owns and closes the returned fd. The descriptor shares the stored open file description: file offset and
+     * status flags are common to every holder.
+     *
+     * @param selector an id or a name; {@link Selector#parse} reads a command-line word
+     * @throws FdStoreException refused: ENOENT if there is no such entry; EPROTO if the reply does not carry
+     *     exactly one fd; or a broken connection
+     */
+    public Restored restore(Selector selector) throws FdStoreException {
+        return restored(connection.exchange(new Request.Restore(selector), null));
+    }
+
+    /**
+     * Restores the selected entry as a {@link FileChannel}, readable and writable as the stored access mode
+     * allows. The caller owns and closes the channel, which closes the descriptor.
+     *
+     * @throws FdStoreException as {@link #restore(Selector)}
+     * @throws org.fdstore.linux.LinuxException if the descriptor cannot be described (fstat, readlink)
+     * @throws UnsupportedOperationException without the JVM options that {@link JdkFiles} names; the restored
+     *     descriptor is closed then
+     */
+    public FileChannel restoreChannel(Selector selector) throws IOException {
+        Restored restored = restore(selector);
+        try {
+            return JdkFiles.toFileChannel(restored.fd());
+        } catch (IOException | RuntimeException e) {
+            restored.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Restores the selected entry as a {@link FileDescriptor}. The caller owns it: a stream or channel built on it
+     * closes the descriptor.
+     *
+     * @throws FdStoreException as {@link #restore(Selector)}
+     * @throws UnsupportedOperationException without {@code --add-opens java.base/java.io=ALL-UNNAMED}; the
+     *     restored descriptor is closed then
+     */
+    public FileDescriptor restoreFileDescriptor(Selector selector) throws IOException {
+        Restored restored = restore(selector);
+        try {
+            return JdkFiles.toFileDescriptor(restored.fd());
+        } catch (IOException | RuntimeException e) {
+            restored.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes the entry with this id: returns its descriptor and removes the entry, atomically. The caller owns and
+     * closes the returned fd.
+     *
+     * @throws FdStoreException as {@link #take(Selector)}
+     */
+    public Fd take(long id) throws FdStoreException {
+        return take(new Selector.ById(id)).fd();
+    }
+
+    /**
+     * Takes the entry with this name: returns its descriptor and removes the entry, atomically. The caller owns
+     * and closes the returned fd.
+     *
+     * @throws FdStoreException as {@link #take(Selector)}
+     */
+    public Fd take(String name) throws FdStoreException {
+        return take(new Selector.ByName(name)).fd();
+    }
+
+    /**
+     * Takes the selected entry: returns its descriptor and what the store knew about it, and removes the entry,
+     * atomically. The caller owns and closes the returned fd.
+     *
+     * @throws FdStoreException refused: ENOENT if there is no such entry; EPROTO if the reply does not carry
+     *     exactly one fd; or a broken connection
+     */
+    public Restored take(Selector selector) throws FdStoreException {
+        return restored(connection.exchange(new Request.Take(selector), null));
+    }
+
+    /**
+     * Removes the entry with this id; the daemon closes its reference.
+     *
+     * @return the removed id
+     * @throws FdStoreException as {@link #remove(Selector)}
+     */
+    public long remove(long id) throws FdStoreException {
+        return remove(new Selector.ById(id));
+    }
+
+    /**
+     * Removes the entry with this name; the daemon closes its reference.
+     *
+     * @return the removed entry's id
+     * @throws FdStoreException as {@link #remove(Selector)}
+     */
+    public long remove(String name) throws FdStoreException {
+        return remove(new Selector.ByName(name));
+    }
+
+    /**
+     * Removes the selected entry; the daemon closes its reference. Descriptors restored earlier stay open.
+     *
+     * @return the removed entry's id
+     * @throws FdStoreException refused: ENOENT if there is no such entry; or a broken connection
+     */
+    public long remove(Selector selector) throws FdStoreException {
+        return single(connection.exchange(new Request.Remove(selector), null), Reply.Removed.class).id();
+    }
+
+    /**
+     * Describes every entry of the store, in the daemon's order, gathered from all frames of its reply.
+     *
+     * @return an unmodifiable list
+     * @throws FdStoreException a broken connection, or a refusal
+     */
+    public List<EntryInfo> list() throws FdStoreException {
+        List<EntryInfo> entries = new ArrayList<>();
+        List<ReplyFrame> frames = connection.exchange(new Request.ListEntries(), null);
+        for (ReplyFrame frame : frames) entries.addAll(((Reply.Listed) frame.reply()).entries());
+        return List.copyOf(entries);
+    }
+
+    /**
+     * Closes the connection. Entries stay in the store; descriptors restored earlier stay open. Harmless when
+     * repeated.
+     */
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    private Restored restored(List<ReplyFrame> frames) throws FdStoreException {
+        ReplyFrame frame = frames.getFirst();
+        if (frames.size() != 1 || frame.fds().size() != 1 || !(frame.reply() instanceof Reply.Restored r)) {
+            frames.forEach(ReplyFrame::closeFds);
+            connection.close();
+            throw new FdStoreException(Errno.EPROTO, "the daemon on " + socketPath() + " sent "
+                    + frame.fds().size() + " fds with a reply that carries exactly 1");
+        }
+        return new Restored(r.entry(), frame.fds().getFirst());
+    }
+
+    private <T extends Reply> T single(List<ReplyFrame> frames, Class<T> type) throws FdStoreException {
+        frames.forEach(ReplyFrame::closeFds);
+        if (frames.size() != 1 || !type.isInstance(frames.getFirst().reply())) {
+            connection.close();
+            throw new FdStoreException(Errno.EPROTO, "the daemon on " + socketPath() + " sent an unexpected "
+                    + frames.getFirst().reply().getClass().getSimpleName() + " reply");
+        }
+        return type.cast(frames.getFirst().reply());
+    }
+}

@@ -1,0 +1,80 @@
+package org.fdstore.daemon;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.daemon.registry.Registry;
+import org.fdstore.daemon.server.Server;
+import org.fdstore.linux.Resource;
+import org.fdstore.linux.Unistd;
+import sun.misc.Signal;
+
+/**
+ * The store daemon: binds its socket, serves until SIGTERM or SIGINT (or {@link #stop}), then closes every
+ * connection and stored fd, removes its socket, and returns.
+ *
+ * <p>{@link #serve()} runs on the calling thread; {@link #stop} may be called from any thread.
+ */
+public final class Daemon {
+    /** Descriptors kept free of entries: the JVM's own, connections, and replies queued for slow clients. */
+    static final int RESERVED_FDS = 2048;
+    private static final long STOP_TIMEOUT_MILLIS = 5_000;
+
+    private final DaemonConfig config;
+    private final EventLog log;
+    private volatile Server server;
+
+    /** A daemon that logs to {@code logStream}. */
+    public Daemon(DaemonConfig config, PrintStream logStream) {
+        this.config = config;
+        this.log = new EventLog(logStream, Clock.systemUTC());
+    }
+
+    /** Binds, serves until stopped, and cleans up. */
+    public void serve() throws IOException {
+        int capacity = capacity(config.maxEntries());
+        Registry registry = new Registry(capacity);
+        try (ListeningSocket socket = ListeningSocket.bind(config.socket())) {
+            Server s = new Server(socket.fd(), registry, log, Clock.systemUTC(), config.limits());
+            server = s;
+            // Handled here rather than by a shutdown hook, so that a clean stop exits 0 instead of 143.
+            Signal.handle(new Signal("TERM"), signal -> requestStop("SIGTERM"));
+            Signal.handle(new Signal("INT"), signal -> requestStop("SIGINT"));
+            log.log("listening", "socket", socket.path(), "pid", Unistd.getpid(), "capacity", capacity,
+                    "max_connections", config.limits().maxConnections());
+            try {
+                s.run();
+            } finally {
+                int dropped = registry.closeAll();
+                log.log("stopped", "socket", socket.path(), "entries_closed", dropped);
+            }
+        }
+    }
+
+    private void requestStop(String why) {
+        Thread.ofPlatform().name("fdstore-stop").start(() -> stop(why));
+    }
+
+    /** Stops a serving daemon and waits for it to finish; {@code why} goes to the log. Thread safe. */
+    public void stop(String why) {
+        Server s = server;
+        if (s == null) return;
+        log.log("stopping", "reason", why);
+        try {
+            s.stop(STOP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int capacity(int requested) throws IOException {
+        long fromLimit = Resource.openFileLimit() - RESERVED_FDS;
+        if (fromLimit < 16) {
+            throw new IOException("RLIMIT_NOFILE " + Resource.openFileLimit() + " leaves no room for entries after "
+                    + RESERVED_FDS + " reserved descriptors; raise it with ulimit -n");
+        }
+        int capacity = (int) Math.min(fromLimit, Integer.MAX_VALUE);
+        return requested > 0 ? Math.min(requested, capacity) : capacity;
+    }
+}

@@ -1,0 +1,103 @@
+package org.fdstore.daemon.server;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.fdstore.linux.Fd;
+import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.PeerCredentials;
+import org.fdstore.linux.Socket;
+
+/**
+ * One client connection: its socket, its kernel-verified peer, the agreed protocol version, and the replies waiting
+ * for room in its socket.
+ *
+ * <p>Not thread safe: owned by the event loop. Replies leave in the order their requests came.
+ */
+final class Connection {
+    final long token;
+    final Fd socket;
+    final PeerCredentials peer;
+    /**
+     * The peer closed its end (EPIPE on a reply): replies are dropped, but the requests it already sent are still
+     * carried out, because a request is durable once the client's sendmsg returned.
+     */
+    boolean peerGone;
+    /** 0 until HELLO has been answered. */
+    int version;
+    /** When the oldest queued reply was queued, or 0 when nothing waits. */
+    long blockedSinceNanos;
+    private final ArrayDeque<QueuedFrame> outbox = new ArrayDeque<>();
+    private int queuedFds;
+
+    Connection(long token, Fd socket, PeerCredentials peer) {
+        this.token = token;
+        this.socket = socket;
+        this.peer = peer;
+    }
+
+    boolean hasQueued() {
+        return !outbox.isEmpty();
+    }
+
+    /** Duplicated fds held by queued replies. */
+    int queuedFds() {
+        return queuedFds;
+    }
+
+    /**
+     * Sends {@code length} bytes of {@code frame} with {@code fds} now, or queues a copy behind earlier replies if
+     * that keeps this connection's queued fds within {@code fdBudget}.
+     *
+     * @return false if the reply could be neither sent nor queued
+     */
+    boolean send(MemorySegment frame, int length, List<Fd> fds, long nowNanos, int fdBudget) throws LinuxException {
+        if (outbox.isEmpty() && Socket.sendmsg(socket, frame, length, fds, Socket.MSG_DONTWAIT) >= 0) return true;
+        if (fds.size() > fdBudget) return false;
+        List<Fd> copies = new ArrayList<>(fds.size());
+        try {
+            for (Fd fd : fds) copies.add(fd.duplicate());
+        } catch (LinuxException e) {
+            copies.forEach(Fd::close);
+            throw e;
+        }
+        if (outbox.isEmpty()) blockedSinceNanos = nowNanos;
+        outbox.add(new QueuedFrame(frame.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), copies));
+        queuedFds += copies.size();
+        return true;
+    }
+
+    /** Sends queued replies while the socket takes them; true when the outbox is empty. */
+    boolean flush(MemorySegment scratch, long nowNanos) throws LinuxException {
+        while (!outbox.isEmpty()) {
+            QueuedFrame next = outbox.peek();
+            MemorySegment.copy(next.bytes(), 0, scratch, ValueLayout.JAVA_BYTE, 0, next.bytes().length);
+            if (Socket.sendmsg(socket, scratch, next.bytes().length, next.fds(), Socket.MSG_DONTWAIT) < 0) return false;
+            outbox.poll().closeFds();
+            queuedFds -= next.fds().size();
+            blockedSinceNanos = outbox.isEmpty() ? 0 : nowNanos;
+        }
+        return true;
+    }
+
+    /** The peer has closed its end: drops queued replies, keeps reading what it sent before. */
+    void peerClosed() {
+        dropQueued();
+        peerGone = true;
+    }
+
+    /** Drops queued replies and closes the socket. */
+    void close() {
+        dropQueued();
+        socket.close();
+    }
+
+    private void dropQueued() {
+        outbox.forEach(QueuedFrame::closeFds);
+        outbox.clear();
+        queuedFds = 0;
+        blockedSinceNanos = 0;
+    }
+}

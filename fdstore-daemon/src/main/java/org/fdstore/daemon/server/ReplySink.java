@@ -1,0 +1,14 @@
+package org.fdstore.daemon.server;
+
+import java.util.List;
+import org.fdstore.linux.Fd;
+import org.fdstore.protocol.Reply;
+
+/** Where the request handler puts its replies: the event loop encodes and sends them in order. */
+interface ReplySink {
+    /** Sends one reply frame to {@code connection}; the fds stay owned by the caller. */
+    void reply(Connection connection, int replyType, long requestId, boolean continues, Reply reply, List<Fd> fds);
+
+    /** Answers a frame that breaks the protocol, then drops the connection. */
+    void reject(Connection connection, int replyType, long requestId, Reply.Failure failure);
+}

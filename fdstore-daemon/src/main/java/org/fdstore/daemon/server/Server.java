@@ -1,0 +1,278 @@
+package org.fdstore.daemon.server;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.daemon.registry.Registry;
+import org.fdstore.linux.Epoll;
+import org.fdstore.linux.Errno;
+import org.fdstore.linux.EventFd;
+import org.fdstore.linux.Fd;
+import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.PeerCredentials;
+import org.fdstore.linux.Received;
+import org.fdstore.linux.Socket;
+import org.fdstore.linux.Unistd;
+import org.fdstore.protocol.DecodedRequest;
+import org.fdstore.protocol.Limits;
+import org.fdstore.protocol.ProtocolException;
+import org.fdstore.protocol.Reply;
+import org.fdstore.protocol.ReplyCodec;
+import org.fdstore.protocol.RequestCodec;
+
+/**
+ * The daemon's event loop: one platform thread polls the listening socket and every connection (non-blocking,
+ * level-triggered epoll) and owns the registry, so the hot path takes no lock.
+ *
+ * <p>A client whose socket is full gets its replies queued and is not read from until they drain, so a slow or
+ * silent client holds only its own connection; one that stays blocked past {@link ServerLimits#slowClientMillis()} is
+ * dropped. Malformed frames drop their connection; refused requests get an error reply.
+ *
+ * <p>{@link #run()} is called by one thread; {@link #stop()} by any.
+ */
+public final class Server {
+    private static final long LISTENER = 0;
+    private static final long WAKE = 1;
+    private static final int READS_PER_TURN = 64;
+
+    private final Fd listener;
+    private final Registry registry;
+    private final EventLog log;
+    private final ServerLimits limits;
+    private final RequestHandler handler;
+    private final EventFd wake;
+    private final Map<Long, Connection> connections = new HashMap<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment in = arena.allocate(Limits.MAX_FRAME, 8);
+    private final MemorySegment out = arena.allocate(Limits.MAX_FRAME, 8);
+    private final ByteBuffer inView = in.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer outView = out.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    private final Sink sink = new Sink();
+    private volatile boolean stopping;
+    private long nextToken = 2;
+    private boolean accepting = true;
+    /** Duplicated fds held by replies that wait for slow clients, across all connections. */
+    private int queuedFds;
+    private Epoll epoll;
+
+    /**
+     * A server for an already listening, non-blocking socket. The caller keeps ownership of {@code listener}.
+     */
+    public Server(Fd listener, Registry registry, EventLog log, Clock clock, ServerLimits limits)
+            throws LinuxException {
+        this.listener = listener;
+        this.registry = registry;
+        this.log = log;
+        this.limits = limits;
+        this.handler = new RequestHandler(registry, log, clock, Unistd.getpid());
+        this.wake = EventFd.create();
+    }
+
+    /** Serves until {@link #stop()}; then closes every connection. Stored entries stay in the registry. */
+    public void run() throws LinuxException {
+        try (Epoll e = Epoll.create(256)) {
+            epoll = e;
+            epoll.add(listener, Epoll.EPOLLIN, LISTENER);
+            epoll.add(wake.fd(), Epoll.EPOLLIN, WAKE);
+            while (!stopping) {
+                int ready = epoll.await(1000);
+                for (int i = 0; i < ready; i++) dispatch(epoll.token(i), epoll.events(i));
+                tick();
+            }
+        } finally {
+            connections.values().forEach(c -> disconnect(c, "daemon stopping"));
+            connections.clear();
+            wake.close();
+            arena.close();
+            finished.countDown();
+        }
+    }
+
+    /** Asks the loop to stop and waits up to {@code timeoutMillis} for it. Thread safe. */
+    public boolean stop(long timeoutMillis) throws InterruptedException {
+        stopping = true;
+        try {
+            wake.signal();
+        } catch (LinuxException ignored) {
+            // The loop has already closed its eventfd, so it is no longer running.
+        }
+        return finished.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** How many clients are connected; for status. Approximate when read from another thread. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private void dispatch(long token, int events) throws LinuxException {
+        if (token == LISTENER) {
+            acceptAll();
+        } else if (token == WAKE) {
+            wake.drain();
+        } else {
+            Connection c = connections.get(token);
+            if (c != null) serve(c, events);
+        }
+    }
+
+    private void acceptAll() throws LinuxException {
+        while (true) {
+            Fd socket;
+            try {
+                socket = Socket.accept4(listener, Socket.SOCK_NONBLOCK);
+            } catch (LinuxException e) {
+                // Out of descriptors: stop accepting for a tick rather than spin on a listener that stays readable.
+                log.log("accept_failed", "result", e.errno().name(), "reason", e.getMessage());
+                epoll.modify(listener, 0, LISTENER);
+                accepting = false;
+                return;
+            }
+            if (socket == null) return;
+            if (connections.size() >= limits.maxConnections()) {
+                log.log("connect_refused", "reason", "too many connections", "limit", limits.maxConnections());
+                socket.close();
+                continue;
+            }
+            PeerCredentials peer;
+            try {
+                peer = Socket.peerCredentials(socket);
+            } catch (LinuxException e) {
+                socket.close();
+                continue;
+            }
+            Connection c = new Connection(nextToken++, socket, peer);
+            connections.put(c.token, c);
+            epoll.add(socket, Epoll.EPOLLIN, c.token);
+            log.log("connect", "conn", c.token, "pid", peer.pid(), "uid", peer.uid(), "gid", peer.gid());
+        }
+    }
+
+    private void serve(Connection c, int events) {
+        try {
+            if (c.hasQueued() && (events & (Epoll.EPOLLOUT | Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0) {
+                int before = c.queuedFds();
+                boolean drained;
+                try {
+                    drained = c.flush(out, System.nanoTime());
+                } catch (LinuxException e) {
+                    if (e.errno() != Errno.EPIPE && e.errno() != Errno.ECONNRESET) throw e;
+                    c.peerClosed();
+                    drained = true;
+                }
+                queuedFds += c.queuedFds() - before;
+                if (!drained) return;
+                epoll.modify(c.socket, Epoll.EPOLLIN, c.token);
+            }
+            if (!c.hasQueued()) readRequests(c);
+        } catch (LinuxException e) {
+            disconnect(c, e.getMessage());
+        }
+    }
+
+    private void readRequests(Connection c) throws LinuxException {
+        for (int i = 0; i < READS_PER_TURN && connections.containsKey(c.token); i++) {
+            Received r;
+            try {
+                r = Socket.recvmsg(c.socket, in, Socket.MSG_DONTWAIT);
+            } catch (LinuxException e) {
+                if (e.errno() == Errno.EPROTO) sink.reject(c, Limits.ERROR_REPLY_TYPE, 0, Reply.Failure.of(Errno.EPROTO,
+                        "frame with truncated control data (more than " + Limits.MAX_FDS_PER_FRAME + " fds?)"));
+                else disconnect(c, e.getMessage());
+                return;
+            }
+            if (r == null) return;
+            if (r.endOfStream()) {
+                disconnect(c, "hangup");
+                return;
+            }
+            handleFrame(c, r);
+            if (c.hasQueued() && connections.containsKey(c.token)) {
+                epoll.modify(c.socket, Epoll.EPOLLOUT, c.token);
+                return;
+            }
+        }
+    }
+
+    private void handleFrame(Connection c, Received r) {
+        if (r.truncated()) {
+            r.closeFds();
+            sink.reject(c, Limits.ERROR_REPLY_TYPE, 0, Reply.Failure.of(Errno.EMSGSIZE,
+                    "frame exceeds " + Limits.MAX_FRAME + " bytes"));
+            return;
+        }
+        DecodedRequest frame;
+        try {
+            frame = RequestCodec.decode(inView.clear().limit((int) r.length()), r.fds().size());
+        } catch (ProtocolException e) {
+            r.closeFds();
+            sink.reject(c, e.replyType(), e.requestId(), Reply.Failure.of(e.errno(), e.getMessage()));
+            return;
+        }
+        handler.handle(c, frame, r.fds(), sink);
+    }
+
+    private void tick() throws LinuxException {
+        if (!accepting && !stopping) {
+            epoll.modify(listener, Epoll.EPOLLIN, LISTENER);
+            accepting = true;
+        }
+        long now = System.nanoTime();
+        List<Connection> slow = new ArrayList<>();
+        for (Connection c : connections.values()) {
+            if (c.blockedSinceNanos != 0 && now - c.blockedSinceNanos > limits.slowClientMillis() * 1_000_000L) {
+                slow.add(c);
+            }
+        }
+        slow.forEach(c -> disconnect(c, "client did not read its replies for " + limits.slowClientMillis() + " ms"));
+    }
+
+    private void disconnect(Connection c, String reason) {
+        if (connections.remove(c.token) == null && !stopping) return;
+        try {
+            if (epoll != null && c.socket.isOpen()) epoll.remove(c.socket);
+        } catch (LinuxException ignored) {
+            // Already gone from the epoll set; closing the socket below is what matters.
+        }
+        queuedFds -= c.queuedFds();
+        c.close();
+        log.log("disconnect", "conn", c.token, "pid", c.peer.pid(), "reason", reason);
+    }
+
+    /** Encodes replies into the shared send buffer and sends or queues them. */
+    private final class Sink implements ReplySink {
+        @Override
+        public void reply(Connection c, int replyType, long requestId, boolean continues, Reply reply, List<Fd> fds) {
+            if (!connections.containsKey(c.token) || c.peerGone) return;
+            int length = ReplyCodec.encode(replyType, requestId, continues, reply, fds.size(), outView.clear());
+            try {
+                int before = c.queuedFds();
+                if (!c.send(out, length, fds, System.nanoTime(), limits.maxQueuedFds() - queuedFds)) {
+                    disconnect(c, "too many replies with fds wait for slow clients");
+                    return;
+                }
+                queuedFds += c.queuedFds() - before;
+            } catch (LinuxException e) {
+                if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) c.peerClosed();
+                else disconnect(c, e.getMessage());
+            }
+        }
+
+        @Override
+        public void reject(Connection c, int replyType, long requestId, Reply.Failure failure) {
+            log.log("protocol_error", "conn", c.token, "pid", c.peer.pid(), "uid", c.peer.uid(),
+                    "result", failure.errnoName().name(), "reason", failure.message());
+            reply(c, replyType, requestId, false, failure, List.of());
+            disconnect(c, "protocol error");
+        }
+    }
+}

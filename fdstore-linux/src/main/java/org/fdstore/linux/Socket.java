@@ -1,0 +1,252 @@
+package org.fdstore.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.fdstore.linux.internal.Libc;
+
+/**
+ * Bindings to {@code <sys/socket.h>} for AF_UNIX sockets, including fd passing with SCM_RIGHTS.
+ *
+ * <p>Thread safe. Data buffers must be native memory segments. Every socket and every received fd is close-on-exec.
+ * An address that starts with {@code @} names a socket in the abstract namespace.
+ */
+public final class Socket {
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_CTRUNC = 0x8;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    /** The kernel's SCM_MAX_FD: most fds one message can carry. */
+    public static final int MAX_FDS_PER_MESSAGE = 253;
+
+    static final int SOL_SOCKET = 1;
+    static final int SO_PEERCRED = 17;
+    static final int SCM_RIGHTS = 1;
+    private static final int SHUT_RDWR = 2;
+    private static final long SOCKADDR_UN_SIZE = 110;
+    private static final int MAX_PATH_BYTES = 107;
+
+    private static final MethodHandle SOCKET =
+            Libc.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKETPAIR =
+            Libc.downcall("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle BIND =
+            Libc.downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT =
+            Libc.downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN =
+            Libc.downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 =
+            Libc.downcall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDMSG =
+            Libc.downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG =
+            Libc.downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SHUTDOWN =
+            Libc.downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+    private Socket() {}
+
+    /** socket(2) with SOCK_CLOEXEC added. */
+    public static Fd socket(int domain, int type, int protocol) throws LinuxException {
+        try {
+            int fd = (int) SOCKET.invokeExact(Libc.errnoSlot(), domain, type | SOCK_CLOEXEC, protocol);
+            if (fd < 0) throw Calls.fail("socket(" + domain + ", " + type + ")");
+            return Fd.adopt(fd);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** socketpair(2) with SOCK_CLOEXEC added: two connected AF_UNIX sockets. */
+    public static Fd[] socketpair(int type) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pair = arena.allocate(JAVA_INT, 2);
+            int r = (int) SOCKETPAIR.invokeExact(Libc.errnoSlot(), AF_UNIX, type | SOCK_CLOEXEC, 0, pair);
+            if (r < 0) throw Calls.fail("socketpair(AF_UNIX, " + type + ")");
+            return new Fd[] {Fd.adopt(pair.getAtIndex(JAVA_INT, 0)), Fd.adopt(pair.getAtIndex(JAVA_INT, 1))};
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** bind(2) to an AF_UNIX path (or {@code @name} in the abstract namespace). */
+    public static void bind(Fd socket, String path) throws LinuxException {
+        addressCall(BIND, socket, path, "bind");
+    }
+
+    /** connect(2) to an AF_UNIX path (or {@code @name}). */
+    public static void connect(Fd socket, String path) throws LinuxException {
+        addressCall(CONNECT, socket, path, "connect");
+    }
+
+    /** listen(2). */
+    public static void listen(Fd socket, int backlog) throws LinuxException {
+        int n = socket.acquire();
+        try {
+            int r = (int) LISTEN.invokeExact(Libc.errnoSlot(), n, backlog);
+            if (r < 0) throw Calls.fail("listen(fd " + n + ")");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** accept4(2) with SOCK_CLOEXEC added: the new connection, or null for EAGAIN on a non-blocking socket. */
+    public static Fd accept4(Fd socket, int flags) throws LinuxException {
+        int n = socket.acquire();
+        try {
+            int fd = (int) ACCEPT4.invokeExact(Libc.errnoSlot(), n, MemorySegment.NULL, MemorySegment.NULL,
+                    flags | SOCK_CLOEXEC);
+            if (fd >= 0) return Fd.adopt(fd);
+            Calls.failOrAgain("accept4(fd " + n + ")");
+            return null;
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** shutdown(2) both directions: the peer sees end of stream while this side keeps the descriptor. */
+    public static void shutdown(Fd socket) throws LinuxException {
+        int n = socket.acquire();
+        try {
+            int r = (int) SHUTDOWN.invokeExact(Libc.errnoSlot(), n, SHUT_RDWR);
+            if (r < 0) throw Calls.fail("shutdown(fd " + n + ")");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /**
+     * sendmsg(2) of {@code length} bytes of {@code data} with {@code fds} attached as SCM_RIGHTS (MSG_NOSIGNAL is
+     * added). The fds stay owned by the caller: the kernel takes its own references.
+     *
+     * @return the bytes sent, or -1 for EAGAIN on a non-blocking socket
+     * @throws IllegalArgumentException with more than 253 fds
+     */
+    public static long sendmsg(Fd socket, MemorySegment data, long length, List<Fd> fds, int flags)
+            throws LinuxException {
+        if (fds.size() > MAX_FDS_PER_MESSAGE) {
+            throw new IllegalArgumentException(fds.size() + " fds exceed " + MAX_FDS_PER_MESSAGE + " per message");
+        }
+        MessageScratch m = MessageScratch.get();
+        int n = socket.acquire();
+        int acquired = 0;
+        try {
+            for (Fd fd : fds) {
+                m.putFd(acquired, fd.acquire());
+                acquired++;
+            }
+            MemorySegment msg = m.prepareSend(data, length, fds.size());
+            long r = (long) SENDMSG.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_NOSIGNAL);
+            return r >= 0 ? r : Calls.failOrAgain("sendmsg(fd " + n + ", " + fds.size() + " fds)");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            for (int i = 0; i < acquired; i++) fds.get(i).release();
+            socket.release();
+        }
+    }
+
+    /**
+     * recvmsg(2) of one message into {@code buffer}, with room for 253 fds and MSG_CMSG_CLOEXEC added. The caller
+     * owns the returned fds.
+     *
+     * @return the message, or null for EAGAIN on a non-blocking socket
+     * @throws LinuxException EPROTO if the control data was truncated (MSG_CTRUNC); the fds that did arrive are
+     *                        closed first
+     */
+    public static Received recvmsg(Fd socket, MemorySegment buffer, int flags) throws LinuxException {
+        MessageScratch m = MessageScratch.get();
+        int n = socket.acquire();
+        try {
+            MemorySegment msg = m.prepareReceive(buffer);
+            long r = (long) RECVMSG.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_CMSG_CLOEXEC);
+            if (r < 0) {
+                Calls.failOrAgain("recvmsg(fd " + n + ")");
+                return null;
+            }
+            List<Fd> fds = adoptAll(m.receivedFds());
+            int msgFlags = m.receivedFlags();
+            if ((msgFlags & MSG_CTRUNC) != 0) {
+                fds.forEach(Fd::close);
+                throw new LinuxException("recvmsg(fd " + n + ")", Errno.EPROTO,
+                        "control data truncated (MSG_CTRUNC); the fds that arrived were closed");
+            }
+            return new Received(r, fds, msgFlags);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** The credentials the kernel recorded for the peer of a connected AF_UNIX socket (SO_PEERCRED). */
+    public static PeerCredentials peerCredentials(Fd socket) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ucred = arena.allocate(12, 4);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, 12);
+            int r = (int) GETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_PEERCRED, ucred, length);
+            if (r < 0) throw Calls.fail("getsockopt(fd " + n + ", SO_PEERCRED)");
+            return new PeerCredentials(ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8));
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    private static List<Fd> adoptAll(int[] numbers) {
+        List<Fd> fds = new ArrayList<>(numbers.length);
+        for (int number : numbers) fds.add(Fd.adopt(number));
+        return fds;
+    }
+
+    private static void addressCall(MethodHandle call, Fd socket, String path, String name) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length == 0 || bytes.length > MAX_PATH_BYTES) {
+                throw new LinuxException(name + "(\"" + path + "\")", Errno.ENAMETOOLONG,
+                        "a socket path holds 1 to " + MAX_PATH_BYTES + " bytes, this one " + bytes.length);
+            }
+            boolean abstractName = bytes[0] == '@';
+            MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE, 2);
+            address.set(JAVA_SHORT, 0, (short) AF_UNIX);
+            MemorySegment.copy(bytes, 0, address, JAVA_BYTE, 2, bytes.length);
+            if (abstractName) address.set(JAVA_BYTE, 2, (byte) 0);
+            int length = 2 + bytes.length + (abstractName ? 0 : 1);
+            int r = (int) call.invokeExact(Libc.errnoSlot(), n, address, length);
+            if (r < 0) throw Calls.fail(name + "(\"" + path + "\")");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+}

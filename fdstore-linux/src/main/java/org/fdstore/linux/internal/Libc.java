@@ -1,0 +1,46 @@
+package org.fdstore.linux.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The one place that links C library functions. Every handle captures errno, so a failure can name it.
+ *
+ * <p>Thread safe. A symbol the C library lacks fails class initialisation of the caller, naming the symbol.
+ */
+public final class Libc {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    // One errno slot per thread: a call captures into it and reads it back before the thread can make another call.
+    private static final ThreadLocal<MemorySegment> ERRNO_SLOT =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
+
+    private Libc() {}
+
+    /** Links {@code name} with errno capture; extra options (such as firstVariadicArg) follow it. */
+    public static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        MemorySegment address = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("the C library has no symbol " + name));
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = Linker.Option.captureCallState("errno");
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        return LINKER.downcallHandle(address, descriptor, options);
+    }
+
+    /** This thread's errno slot, passed as the first argument of every handle made by {@link #downcall}. */
+    public static MemorySegment errnoSlot() {
+        return ERRNO_SLOT.get();
+    }
+
+    /** The errno captured by this thread's last call. */
+    public static int errno() {
+        return (int) ERRNO.get(ERRNO_SLOT.get(), 0L);
+    }
+}

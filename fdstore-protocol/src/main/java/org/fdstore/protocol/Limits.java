@@ -1,0 +1,37 @@
+package org.fdstore.protocol;
+
+/**
+ * Every fixed number of protocol version 1, in one place.
+ *
+ * <p>Constants only; thread safe.
+ */
+public final class Limits {
+    /** Bytes in a frame header. */
+    public static final int HEADER_SIZE = 24;
+    /** The first four bytes of every frame, {@code F D S T} read as a little-endian u32. */
+    public static final int MAGIC = 0x54534446;
+    /** The one protocol version this code speaks. */
+    public static final int VERSION = 1;
+    /** Largest frame, header included. */
+    public static final int MAX_FRAME = 131072;
+    /** Largest entry name, and largest HELLO client name, in bytes of UTF-8. */
+    public static final int MAX_NAME_BYTES = 255;
+    /** Largest metadata blob. */
+    public static final int MAX_METADATA = 65536;
+    /** Most fds in one frame: the kernel's {@code SCM_MAX_FD}. */
+    public static final int MAX_FDS_PER_FRAME = 253;
+    /**
+     * Largest entry target, in bytes of UTF-8. The kernel builds /proc/self/fd links in one page, so a real
+     * readlink(2) result fits; the bound guarantees that any entry fits in one reply frame.
+     */
+    public static final int MAX_TARGET_BYTES = 4096;
+    /** Header flag bit 0: more frames of this reply follow. Replies only. */
+    public static final int FLAG_CONTINUES = 1;
+    /** Reply type used when a request's header could not be read at all. */
+    public static final int ERROR_REPLY_TYPE = 0xFF;
+
+    /** Largest {@code string} the wire can carry: its length is a u16. */
+    static final int MAX_STRING_BYTES = 0xFFFF;
+
+    private Limits() {}
+}

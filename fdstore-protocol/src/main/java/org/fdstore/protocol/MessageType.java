@@ -1,0 +1,50 @@
+package org.fdstore.protocol;
+
+import java.util.Optional;
+
+/**
+ * The request types of protocol version 1, with their wire codes.
+ *
+ * <p>Immutable and thread safe.
+ */
+public enum MessageType {
+    /** Version and feature negotiation; the first frame of a connection. */
+    HELLO(1),
+    /** Store one fd under an optional name. */
+    SAVE(2),
+    /** Get a duplicate of a stored fd; the entry stays. */
+    RESTORE(3),
+    /** Drop an entry and close its fd. */
+    REMOVE(4),
+    /** Get a stored fd and remove its entry, atomically. */
+    TAKE(5),
+    /** Describe every entry. */
+    LIST(6);
+
+    /** Set in a reply's type: a reply's type is its request's type with bit 7 set. */
+    static final int REPLY_BIT = 0x80;
+
+    private final int code;
+
+    MessageType(int code) {
+        this.code = code;
+    }
+
+    /** The request type byte. */
+    public int code() {
+        return code;
+    }
+
+    /** The reply type byte: {@link #code()} with bit 7 set. */
+    public int replyCode() {
+        return code | REPLY_BIT;
+    }
+
+    /** The type whose request code is {@code code}, or empty for a code version 1 does not define. */
+    public static Optional<MessageType> ofCode(int code) {
+        for (MessageType t : values()) {
+            if (t.code == code) return Optional.of(t);
+        }
+        return Optional.empty();
+    }
+}

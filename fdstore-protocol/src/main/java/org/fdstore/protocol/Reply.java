@@ -1,0 +1,119 @@
+package org.fdstore.protocol;
+
+import java.util.List;
+import java.util.Objects;
+import org.fdstore.linux.Errno;
+
+/**
+ * A reply from the daemon: the payload of one reply frame, success or {@link Failure}.
+ *
+ * <p>Which request a reply answers is in its frame header, not here: {@link Restored} answers both RESTORE and
+ * TAKE. Implementations are immutable and thread safe.
+ */
+public sealed interface Reply {
+
+    /** How many fds a frame of this reply carries: 1 for {@link Restored}, 0 for the others. */
+    default int fdCount() {
+        return 0;
+    }
+
+    /**
+     * The daemon's answer to HELLO: the agreed version and features, and its limits.
+     *
+     * @param version the agreed version, a u16
+     * @param features the features both sides have
+     * @param daemonPid the daemon's pid
+     * @param maxFrame largest frame, header included, a u32
+     * @param maxName largest entry name in bytes, a u16
+     * @param maxMetadata largest metadata blob, a u32
+     * @param maxFdsPerFrame most fds in one frame, a u16
+     */
+    record Welcome(int version, long features, int daemonPid, int maxFrame, int maxName, int maxMetadata,
+            int maxFdsPerFrame) implements Reply {}
+
+    /**
+     * SAVE succeeded.
+     *
+     * @param id the new entry's id
+     */
+    record Saved(long id) implements Reply {}
+
+    /**
+     * RESTORE or TAKE succeeded; the frame carries the fd.
+     *
+     * @param entry the entry, as it was when the fd was sent
+     */
+    record Restored(EntryInfo entry) implements Reply {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code entry} is null
+         */
+        public Restored {
+            Objects.requireNonNull(entry, "entry");
+        }
+
+        /** Always 1: the restored fd. */
+        @Override
+        public int fdCount() {
+            return 1;
+        }
+    }
+
+    /**
+     * REMOVE succeeded.
+     *
+     * @param id the removed entry's id
+     */
+    record Removed(long id) implements Reply {}
+
+    /**
+     * One frame of a LIST reply; more may follow if its header has {@code CONTINUES}.
+     *
+     * @param entries the entries of this frame, copied into an unmodifiable list
+     */
+    record Listed(List<EntryInfo> entries) implements Reply {
+        /**
+         * Copies the entries.
+         *
+         * @throws NullPointerException if {@code entries} or one of them is null
+         */
+        public Listed {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * The request was refused, or (with reply type {@code 0xFF}) its frame could not be read.
+     *
+     * @param errno a positive Linux errno, x86_64 numbering; kept as an int so that numbers {@link Errno} does not
+     *     list survive
+     * @param message a sentence naming the object, e.g. {@code no entry with id 7}
+     */
+    record Failure(int errno, String message) implements Reply {
+        /**
+         * Checks the components.
+         *
+         * @throws IllegalArgumentException if {@code errno} is not positive
+         * @throws NullPointerException if {@code message} is null
+         */
+        public Failure {
+            if (errno <= 0) throw new IllegalArgumentException("a failure's errno must be positive, not " + errno);
+            Objects.requireNonNull(message, "message");
+        }
+
+        /**
+         * A failure with a known errno.
+         *
+         * @throws IllegalArgumentException if {@code errno} is {@link Errno#UNKNOWN}
+         */
+        public static Failure of(Errno errno, String message) {
+            return new Failure(errno.number(), message);
+        }
+
+        /** The errno as an enum, or {@link Errno#UNKNOWN} for a number it does not list. */
+        public Errno errnoName() {
+            return Errno.of(errno);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.fdstore.protocol;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Turns {@link Reply}s into frames and back, and splits a LIST into frames that fit.
+ *
+ * <p>The encoder refuses exactly what the decoder would call malformed, so every reply it writes decodes again.
+ *
+ * <p>Stateless and thread safe; the buffers are the caller's, and only one thread may use a buffer at a time.
+ */
+public final class ReplyCodec {
+    /** Header, errno, empty message and entry count: what a LIST frame holds besides its entries. */
+    private static final int LIST_FRAME_OVERHEAD = Limits.HEADER_SIZE + 4 + 2 + 4;
+
+    private ReplyCodec() {}
+
+    /**
+     * Writes one reply frame, header version {@link Limits#VERSION}, at {@code out}'s position, and advances the
+     * position past it. The buffer's byte order is unchanged.
+     *
+     * @param replyType the request's type with bit 7 set, or {@link Limits#ERROR_REPLY_TYPE}; a {@link
+     *     Reply.Failure} may answer any type, a success only its own ({@link Reply.Restored} answers RESTORE and
+     *     TAKE)
+     * @param continues whether more frames of this reply follow; only a {@link Reply.Listed} may set it
+     * @param fdCount the fds sent with the frame; must equal {@code reply.fdCount()}
+     * @return the frame's length
+     * @throws IllegalArgumentException if {@code replyType} does not fit {@code reply}, {@code continues} or
+     *     {@code fdCount} does not fit it, or a value is outside the limits (a string over its limit or with an
+     *     unpaired surrogate, a field that is not a u16, a frame over {@link Limits#MAX_FRAME}); nothing is
+     *     written then
+     * @throws java.nio.BufferOverflowException if {@code out} has not room for the frame; nothing is written then
+     */
+    public static int encode(int replyType, long requestId, boolean continues, Reply reply, int fdCount,
+            ByteBuffer out) {
+        Objects.requireNonNull(reply, "reply");
+        Objects.requireNonNull(out, "out");
+        checkReplyType(replyType, reply);
+        if (continues && !(reply instanceof Reply.Listed)) {
+            throw new IllegalArgumentException("only a LIST reply may continue, not " + reply);
+        }
+        if (fdCount != reply.fdCount()) {
+            throw new IllegalArgumentException(reply.getClass().getSimpleName() + " carries " + reply.fdCount()
+                    + " fds, not " + fdCount);
+        }
+        EncodedBody payload = switch (reply) {
+            case Reply.Failure f -> {
+                byte[] message = Utf8.encode(f.message(), Limits.MAX_STRING_BYTES, "failure message");
+                yield new EncodedBody(4 + 2 + message.length, w -> w.u32(f.errno()).string(message));
+            }
+            case Reply.Welcome v -> {
+                WireWriter.checkU16("version", v.version());
+                WireWriter.checkU16("max name", v.maxName());
+                WireWriter.checkU16("max fds per frame", v.maxFdsPerFrame());
+                yield success(2 + 8 + 4 + 4 + 2 + 4 + 2, w -> w.u16(v.version()).u64(v.features())
+                        .u32(v.daemonPid()).u32(v.maxFrame()).u16(v.maxName()).u32(v.maxMetadata())
+                        .u16(v.maxFdsPerFrame()));
+            }
+            case Reply.Saved s -> success(8, w -> w.u64(s.id()));
+            case Reply.Restored r -> success(WireWriter.entrySize(r.entry()), w -> w.entry(r.entry()));
+            case Reply.Removed r -> success(8, w -> w.u64(r.id()));
+            case Reply.Listed l -> {
+                long size = 4;
+                for (EntryInfo e : l.entries()) size += WireWriter.entrySize(e);
+                yield success(size, w -> {
+                    w.u32(l.entries().size());
+                    l.entries().forEach(w::entry);
+                });
+            }
+        };
+        return WireWriter.writeFrame(out, FrameHeader.describeType(replyType), replyType,
+                continues ? Limits.FLAG_CONTINUES : 0, requestId, fdCount, payload);
+    }
+
+    /**
+     * Reads the reply frame between {@code frame}'s position and limit. The buffer's position and byte order are
+     * unchanged, and nothing of it is kept.
+     *
+     * <p>A non-zero errno, or type {@code 0xFF}, gives a {@link Reply.Failure}; otherwise the payload is chosen by
+     * the type with bit 7 cleared.
+     *
+     * @param receivedFds how many fds arrived with the frame
+     * @throws ProtocolException EPROTO for a malformed frame (see {@link FrameHeader#read}, a type without bit 7 or
+     *     unknown, a negative errno, errno 0 in a {@code 0xFF} reply, a message on success, an fd count that does
+     *     not suit the reply, {@code CONTINUES} on anything but a successful LIST, a truncated field, a string or
+     *     blob over its limit, malformed UTF-8, trailing bytes); EMSGSIZE for a frame over {@link Limits#MAX_FRAME}
+     * @throws IllegalArgumentException if {@code receivedFds} is negative or above 253
+     */
+    public static DecodedReply decode(ByteBuffer frame, int receivedFds) throws ProtocolException {
+        FrameHeader header = FrameHeader.read(frame, receivedFds);
+        WireReader r = new WireReader(frame, header);
+        int type = header.type();
+        if ((type & MessageType.REPLY_BIT) == 0) throw r.malformed("not a reply: bit 7 of the type is clear");
+        int errno = r.i32("errno");
+        String message = r.string("message", Limits.MAX_STRING_BYTES);
+        if (errno < 0) throw r.malformed("errno " + errno + " is negative");
+        Reply reply;
+        if (errno != 0) {
+            reply = new Reply.Failure(errno, message);
+        } else if (type == Limits.ERROR_REPLY_TYPE) {
+            throw r.malformed("errno is 0");
+        } else if (!message.isEmpty()) {
+            throw r.malformed("a success carries the message " + Quote.of(message));
+        } else {
+            MessageType request = MessageType.ofCode(type & ~MessageType.REPLY_BIT)
+                    .orElseThrow(() -> r.malformed("version " + Limits.VERSION + " defines no such reply"));
+            reply = switch (request) {
+                case HELLO -> new Reply.Welcome(r.u16("version"), r.u64("features"), r.u32("daemon pid"),
+                        r.u32("max frame"), r.u16("max name"), r.u32("max metadata"), r.u16("max fds per frame"));
+                case SAVE -> new Reply.Saved(r.u64("id"));
+                case RESTORE, TAKE -> new Reply.Restored(r.entry());
+                case REMOVE -> new Reply.Removed(r.u64("id"));
+                case LIST -> new Reply.Listed(entries(r));
+            };
+        }
+        r.end();
+        if (header.fdCount() != reply.fdCount()) {
+            throw r.malformed("carries " + header.fdCount() + " fds, but this reply carries " + reply.fdCount());
+        }
+        if (header.continues() && !(reply instanceof Reply.Listed)) {
+            throw r.malformed("only a successful LIST reply may set CONTINUES");
+        }
+        return new DecodedReply(header, reply);
+    }
+
+    /**
+     * Splits entries into the payloads of a LIST reply's frames, in order, each frame (header, errno, empty
+     * message, count, entries) at most {@link Limits#MAX_FRAME} bytes. Every frame but the last is sent with
+     * {@code CONTINUES}.
+     *
+     * @return unmodifiable lists; one empty list for no entries
+     * @throws IllegalArgumentException if an entry is outside the limits (then it fits no frame)
+     */
+    public static List<List<EntryInfo>> chunkForList(List<EntryInfo> entries) {
+        List<List<EntryInfo>> chunks = new ArrayList<>();
+        List<EntryInfo> chunk = new ArrayList<>();
+        long frameSize = LIST_FRAME_OVERHEAD;
+        for (EntryInfo e : entries) {
+            long size = WireWriter.entrySize(e);
+            if (frameSize + size > Limits.MAX_FRAME && !chunk.isEmpty()) {
+                chunks.add(List.copyOf(chunk));
+                chunk.clear();
+                frameSize = LIST_FRAME_OVERHEAD;
+            }
+            chunk.add(e);
+            frameSize += size;
+        }
+        chunks.add(List.copyOf(chunk));
+        return List.copyOf(chunks);
+    }
+
+    private static List<EntryInfo> entries(WireReader r) throws ProtocolException {
+        long count = Integer.toUnsignedLong(r.u32("entry count"));
+        // Refused before allocating: a hostile count must not size the list.
+        if (count > r.remaining() / EntryInfo.FIXED_SIZE) {
+            throw r.malformed(count + " entries cannot fit in the " + r.remaining() + " bytes left");
+        }
+        List<EntryInfo> entries = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) entries.add(r.entry());
+        return entries;
+    }
+
+    private static EncodedBody success(long payloadLength, Consumer<WireWriter> payload) {
+        return new EncodedBody(4 + 2 + payloadLength, w -> payload.accept(w.u32(0).u16(0)));
+    }
+
+    private static void checkReplyType(int replyType, Reply reply) {
+        if (replyType < MessageType.REPLY_BIT || replyType > 0xFF) {
+            throw new IllegalArgumentException("reply type " + replyType + " is not a byte with bit 7 set");
+        }
+        if (reply instanceof Reply.Failure) return;
+        boolean fits = switch (reply) {
+            case Reply.Welcome w -> replyType == MessageType.HELLO.replyCode();
+            case Reply.Saved s -> replyType == MessageType.SAVE.replyCode();
+            case Reply.Restored r -> replyType == MessageType.RESTORE.replyCode()
+                    || replyType == MessageType.TAKE.replyCode();
+            case Reply.Removed r -> replyType == MessageType.REMOVE.replyCode();
+            case Reply.Listed l -> replyType == MessageType.LIST.replyCode();
+            case Reply.Failure f -> true;
+        };
+        if (!fits) {
+            throw new IllegalArgumentException(String.format("a %s cannot answer type 0x%02x",
+                    reply.getClass().getSimpleName(), replyType));
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package org.fdstore.protocol;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A request from a client to the daemon: one record per request type of protocol version 1, and {@link Unknown}
+ * for a well-formed frame of any other type.
+ *
+ * <p>Records hold wire values and check only what Java needs (no nulls). Names are not checked against
+ * {@link Names}: an invalid name is well-formed and is refused by the daemon with EINVAL. Limits are checked by
+ * {@link RequestCodec}. Implementations are immutable and thread safe.
+ */
+public sealed interface Request {
+
+    /**
+     * The message type.
+     *
+     * @throws UnsupportedOperationException for {@link Unknown}, which has no {@link MessageType}; use
+     *     {@link #code()}
+     */
+    MessageType type();
+
+    /** The type byte of the frame, for every request including {@link Unknown}. */
+    default int code() {
+        return type().code();
+    }
+
+    /** How many fds a frame of this request must carry: 1 for SAVE, 0 for the others. */
+    default int fdCount() {
+        return 0;
+    }
+
+    /**
+     * Version and feature negotiation, the first frame of a connection.
+     *
+     * @param minVersion lowest version the client speaks, a u16
+     * @param maxVersion highest version the client speaks, a u16
+     * @param features optional capabilities the client wants; version 1 defines none
+     * @param client the client's name, for the daemon's logs; at most 255 bytes of UTF-8
+     */
+    record Hello(int minVersion, int maxVersion, long features, String client) implements Request {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code client} is null
+         */
+        public Hello {
+            Objects.requireNonNull(client, "client");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.HELLO;
+        }
+    }
+
+    /**
+     * Store the one fd that travels with this frame. The metadata array is copied in and out; equality compares
+     * it by content.
+     *
+     * @param name the entry's name, or {@code ""} for an unnamed entry
+     * @param metadata up to 64 KiB the store keeps with the fd, opaque to it
+     */
+    record Save(String name, byte[] metadata) implements Request {
+        /**
+         * Copies the metadata.
+         *
+         * @throws NullPointerException if {@code name} or {@code metadata} is null
+         */
+        public Save {
+            Objects.requireNonNull(name, "name");
+            metadata = metadata.clone();
+        }
+
+        /** A copy of the metadata. */
+        @Override
+        public byte[] metadata() {
+            return metadata.clone();
+        }
+
+        /** The metadata itself, for the codec, which only reads it. */
+        byte[] metadataUnshared() {
+            return metadata;
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.SAVE;
+        }
+
+        /** Always 1: the fd to store. */
+        @Override
+        public int fdCount() {
+            return 1;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Save s && name.equals(s.name) && Arrays.equals(metadata, s.metadata);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Arrays.hashCode(metadata);
+        }
+
+        @Override
+        public String toString() {
+            return "Save[name=" + Quote.of(name) + ", metadata=" + EntryInfo.describeBytes(metadata) + "]";
+        }
+    }
+
+    /**
+     * Get a duplicate of a stored fd; the entry stays.
+     *
+     * @param selector which entry
+     */
+    record Restore(Selector selector) implements Request {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code selector} is null
+         */
+        public Restore {
+            Objects.requireNonNull(selector, "selector");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.RESTORE;
+        }
+    }
+
+    /**
+     * Drop an entry and close its fd.
+     *
+     * @param selector which entry
+     */
+    record Remove(Selector selector) implements Request {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code selector} is null
+         */
+        public Remove {
+            Objects.requireNonNull(selector, "selector");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.REMOVE;
+        }
+    }
+
+    /**
+     * Get a stored fd and remove its entry in one step.
+     *
+     * @param selector which entry
+     */
+    record Take(Selector selector) implements Request {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code selector} is null
+         */
+        public Take {
+            Objects.requireNonNull(selector, "selector");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.TAKE;
+        }
+    }
+
+    /** Describe every entry. Named so as not to hide {@link java.util.List}. */
+    record ListEntries() implements Request {
+        @Override
+        public MessageType type() {
+            return MessageType.LIST;
+        }
+    }
+
+    /**
+     * A well-formed frame of a type version 1 does not define; its body was skipped. The daemon answers ENOSYS.
+     * Encoding one writes an empty body, which lets tests provoke that answer.
+     *
+     * @param code the frame's type byte
+     */
+    record Unknown(int code) implements Request {
+        /**
+         * Checks the components.
+         *
+         * @throws IllegalArgumentException if {@code code} is not a byte
+         */
+        public Unknown {
+            if (code < 0 || code > 0xFF) throw new IllegalArgumentException("type " + code + " is not a byte");
+        }
+
+        /**
+         * Checks the components.
+         *
+         * @throws UnsupportedOperationException always: this type is not one of ours
+         */
+        @Override
+        public MessageType type() {
+            throw new UnsupportedOperationException(
+                    String.format("type 0x%02x is not a message type of version %d", code, Limits.VERSION));
+        }
+    }
+}

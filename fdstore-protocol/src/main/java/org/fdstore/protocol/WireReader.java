@@ -1,0 +1,134 @@
+package org.fdstore.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.fdstore.linux.Errno;
+import org.fdstore.linux.FileKind;
+
+/**
+ * Reads the fields of one frame's body, checking each length against what is left before reading it. Every
+ * failure is an EPROTO {@link ProtocolException} naming the frame and the field.
+ *
+ * <p>Confined to one decode call; not thread safe.
+ */
+final class WireReader {
+    static final int SELECTOR_BY_ID = 1;
+    static final int SELECTOR_BY_NAME = 2;
+
+    private final ByteBuffer body;
+    private final FrameHeader header;
+    private final String what;
+    // REPORT, not the default REPLACE: malformed UTF-8 is a malformed frame, never a string with U+FFFD in it.
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    /** A reader of the body of {@code frame}, whose header {@code header} has been read and checked. */
+    WireReader(ByteBuffer frame, FrameHeader header) {
+        this.body = frame.slice(frame.position() + Limits.HEADER_SIZE, header.bodyLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        this.header = header;
+        this.what = FrameHeader.describeType(header.type()) + " frame";
+    }
+
+    /** An EPROTO exception about this frame. */
+    ProtocolException malformed(String problem) {
+        return new ProtocolException(Errno.EPROTO, header.requestId(), header.type() | MessageType.REPLY_BIT,
+                what + ": " + problem);
+    }
+
+    int u8(String field) throws ProtocolException {
+        need(1, field);
+        return Byte.toUnsignedInt(body.get());
+    }
+
+    int u16(String field) throws ProtocolException {
+        need(2, field);
+        return Short.toUnsignedInt(body.getShort());
+    }
+
+    /** A u32, bit for bit in an int. */
+    int u32(String field) throws ProtocolException {
+        need(4, field);
+        return body.getInt();
+    }
+
+    int i32(String field) throws ProtocolException {
+        return u32(field);
+    }
+
+    long u64(String field) throws ProtocolException {
+        need(8, field);
+        return body.getLong();
+    }
+
+    /** A {@code string} of at most {@code maxBytes}; longer is malformed. */
+    String string(String field, int maxBytes) throws ProtocolException {
+        int length = u16(field + " length");
+        if (length > maxBytes) throw malformed(field + " length " + length + " exceeds " + maxBytes);
+        need(length, field);
+        ByteBuffer bytes = body.slice(body.position(), length);
+        body.position(body.position() + length);
+        try {
+            return utf8.decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw malformed(field + " is not valid UTF-8");
+        }
+    }
+
+    /** A {@code blob} of at most {@code maxBytes}; longer is malformed. */
+    byte[] blob(String field, int maxBytes) throws ProtocolException {
+        long length = Integer.toUnsignedLong(u32(field + " length"));
+        if (length > maxBytes) throw malformed(field + " length " + length + " exceeds " + maxBytes);
+        need((int) length, field);
+        byte[] bytes = new byte[(int) length];
+        body.get(bytes);
+        return bytes;
+    }
+
+    Selector selector() throws ProtocolException {
+        int tag = u8("selector tag");
+        return switch (tag) {
+            case SELECTOR_BY_ID -> new Selector.ById(u64("selector id"));
+            case SELECTOR_BY_NAME -> new Selector.ByName(string("selector name", Limits.MAX_STRING_BYTES));
+            default -> throw malformed("selector tag " + tag + " is neither 1 (by id) nor 2 (by name)");
+        };
+    }
+
+    EntryInfo entry() throws ProtocolException {
+        long id = u64("entry id");
+        String name = string("entry name", Limits.MAX_NAME_BYTES);
+        FileKind kind = FileKind.ofCode(u8("entry kind"));
+        int openFlags = u32("entry open flags");
+        int pid = i32("entry pid");
+        int uid = u32("entry uid");
+        int gid = u32("entry gid");
+        long savedAtMillis = u64("entry saved-at time");
+        String target = string("entry target", Limits.MAX_TARGET_BYTES);
+        byte[] metadata = blob("entry metadata", Limits.MAX_METADATA);
+        return new EntryInfo(id, name, kind, openFlags, pid, uid, gid, savedAtMillis, target, metadata);
+    }
+
+    /** Bytes of the body not read yet. */
+    int remaining() {
+        return body.remaining();
+    }
+
+    /** Checks that the whole body was read. */
+    void end() throws ProtocolException {
+        if (body.hasRemaining()) {
+            throw malformed(body.remaining() + " trailing bytes after the body, at body offset " + body.position());
+        }
+    }
+
+    private void need(int bytes, String field) throws ProtocolException {
+        if (body.remaining() < bytes) {
+            throw malformed(field + " is truncated: it needs " + bytes + " bytes at body offset " + body.position()
+                    + ", but " + body.remaining() + " remain");
+        }
+    }
+}
