@@ -5,7 +5,7 @@ fdstore_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fdstore_jar=$fdstore_root/fdstore-cli/target/fdstore-cli.jar
 # FFM needs native access; JdkFiles needs java.io and sun.nio.ch to wrap fds in FileDescriptor and FileChannel.
 fdstore_jvm_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED
-  --add-exports java.base/sun.nio.ch=ALL-UNNAMED)
+  --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
 
 java_major() { # JAVA_BINARY -> major version, or nothing
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1

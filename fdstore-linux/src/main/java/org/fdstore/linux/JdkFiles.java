@@ -12,7 +12,7 @@ import java.nio.channels.FileChannel;
  *
  * <p>The JDK has no public way to wrap an existing descriptor number, so this reaches into java.base. It needs the
  * JVM options {@code --add-opens java.base/java.io=ALL-UNNAMED} (for {@link FileDescriptor}) and additionally
- * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (for {@link FileChannel}); {@code bin/fdstore} passes both.
+ * {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (for {@link FileChannel}); {@code bin/fdstore} passes both.
  * Without them the methods throw {@link UnsupportedOperationException} naming the option, and the Fd stays open.
  * {@link #duplicate(FileChannel)} reads a private field of the channel and so needs
  * {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} instead of the export.
@@ -139,11 +139,11 @@ public final class JdkFiles {
             Class<?> impl = Class.forName("sun.nio.ch.FileChannelImpl");
             Method open = impl.getMethod("open", FileDescriptor.class, String.class, boolean.class, boolean.class,
                     boolean.class, boolean.class, Closeable.class);
-            if (!open.canAccess(null)) throw new IllegalAccessException("sun.nio.ch is not exported");
+            if (!open.canAccess(null)) throw new IllegalAccessException("sun.nio.ch is not opened");
             return open;
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new UnsupportedOperationException(
-                    "wrapping an fd in a FileChannel needs --add-exports java.base/sun.nio.ch=ALL-UNNAMED", e);
+                    "wrapping an fd in a FileChannel needs --add-opens java.base/sun.nio.ch=ALL-UNNAMED", e);
         }
     }
 }
