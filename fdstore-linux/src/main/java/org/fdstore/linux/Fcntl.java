@@ -25,6 +25,8 @@ public final class Fcntl {
     public static final int O_TRUNC = 0x200;
     public static final int O_APPEND = 0x400;
     public static final int O_NONBLOCK = 0x800;
+    /** Set by the kernel on every open of a 64-bit process; shown so listings have no unexplained bits. */
+    public static final int O_LARGEFILE = 0x8000;
     public static final int O_DIRECTORY = 0x10000;
     public static final int O_NOFOLLOW = 0x20000;
     public static final int O_CLOEXEC = 0x80000;

@@ -5,9 +5,9 @@ import java.util.StringJoiner;
 /** Renders open(2) flags as C spells them, e.g. {@code O_RDWR|O_APPEND}, for messages and listings. */
 public final class OpenFlags {
     private static final int[] BITS = {Fcntl.O_CREAT, Fcntl.O_EXCL, Fcntl.O_NOCTTY, Fcntl.O_TRUNC, Fcntl.O_APPEND,
-            Fcntl.O_NONBLOCK, Fcntl.O_DIRECTORY, Fcntl.O_NOFOLLOW, Fcntl.O_CLOEXEC, Fcntl.O_PATH};
+            Fcntl.O_NONBLOCK, Fcntl.O_LARGEFILE, Fcntl.O_DIRECTORY, Fcntl.O_NOFOLLOW, Fcntl.O_CLOEXEC, Fcntl.O_PATH};
     private static final String[] NAMES = {"O_CREAT", "O_EXCL", "O_NOCTTY", "O_TRUNC", "O_APPEND",
-            "O_NONBLOCK", "O_DIRECTORY", "O_NOFOLLOW", "O_CLOEXEC", "O_PATH"};
+            "O_NONBLOCK", "O_LARGEFILE", "O_DIRECTORY", "O_NOFOLLOW", "O_CLOEXEC", "O_PATH"};
 
     private OpenFlags() {}
 
