@@ -3,9 +3,8 @@ package org.fdstore.cli;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.fdstore.client.FdStore;
-import org.fdstore.protocol.Selector;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -18,14 +17,13 @@ public final class RemoveCommand implements Callable<Integer> {
     @ParentCommand
     FdstoreCommand root;
 
-    @Parameters(paramLabel = "ID|NAME", converter = SelectorConverter.class,
-            description = "The entry: only digits is an id, anything else a name.")
-    Selector selector;
+    @Mixin
+    EntryArgument entry;
 
     @Override
     public Integer call() throws IOException {
         try (FdStore store = root.connect()) {
-            root.out().println("deleted file id " + Long.toUnsignedString(store.remove(selector)));
+            root.out().println("deleted file id " + Long.toUnsignedString(store.remove(entry.selector)));
         }
         return ExitCodes.OK;
     }

@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.Restored;
-import org.fdstore.protocol.Selector;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -23,13 +22,12 @@ public final class TakeCommand implements Callable<Integer> {
     @ParentCommand
     FdstoreCommand root;
 
-    @Parameters(paramLabel = "ID|NAME", converter = SelectorConverter.class,
-            description = "The entry: only digits is an id, anything else a name.")
-    Selector selector;
+    @Mixin
+    EntryArgument entry;
 
     @Override
     public Integer call() throws IOException {
-        try (FdStore store = root.connect(); Restored taken = store.take(selector)) {
+        try (FdStore store = root.connect(); Restored taken = store.take(entry.selector)) {
             if (!RestoredReport.print(taken, root.out())) root.out().println();
             root.out().println("deleted file id " + Long.toUnsignedString(taken.entry().id()));
         }
