@@ -46,6 +46,6 @@ build_if_stale() { # JAVA_HOME
   (
     flock 9
     JAVA_HOME=$1 MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
-      mvn -q -B -ntp -f "$fdstore_root/pom.xml" -DskipTests package >&2
+      mvn -q -B -ntp -Dstyle.color=never -f "$fdstore_root/pom.xml" -DskipTests package >&2
   ) 9>"$fdstore_root/.build.lock"
 }

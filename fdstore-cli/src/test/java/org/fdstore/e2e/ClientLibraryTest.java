@@ -164,4 +164,28 @@ class ClientLibraryTest {
         for (Thread t : threads) t.join(60_000);
         assertThat(errors.get()).isZero();
     }
+
+    @Test
+    void saveAsync_pipelinedThenFdClosedAtOnce_everySaveLandsInOrder() throws Exception {
+        int count = 2000;
+        List<java.util.concurrent.CompletableFuture<Long>> ids = new java.util.ArrayList<>();
+        try (FdStore store = connect()) {
+            for (int i = 0; i < count; i++) {
+                try (Fd file = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0)) {
+                    ids.add(store.saveAsync(file, "async-" + i, null));
+                }
+            }
+            store.awaitSubmitted();
+            for (int i = 0; i < count; i++) assertThat(ids.get(i).join()).isEqualTo(i + 1L);
+            java.util.concurrent.CompletableFuture<Long> duplicate;
+            try (Fd file = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0)) {
+                duplicate = store.saveAsync(file, "async-0", null);
+            }
+            assertThat(store.list()).hasSize(count);
+            assertThat(duplicate).isCompletedExceptionally();
+            assertThatThrownBy(duplicate::join).cause().isInstanceOfSatisfying(FdStoreException.class,
+                    e -> assertThat(e.errno()).isEqualTo(Errno.EEXIST)).hasMessageContaining("async-0");
+            for (int i = 1; i <= count; i++) store.remove(i);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
@@ -28,9 +29,10 @@ import org.fdstore.protocol.SocketPath;
  * One SOCK_SEQPACKET connection to the daemon: sends request frames, reads reply frames and matches them to the
  * requests by id.
  *
- * <p>Requests in flight are kept in {@link #pending} in send order, because the daemon answers in that order. Today
- * one exchange holds {@link #lock} from send to last reply frame, so at most HELLO and one request are pending; the
- * queue is what lets a later version send without waiting.
+ * <p>Requests in flight are kept in {@link #pending} in send order, because the daemon answers in that order. A
+ * blocking exchange holds {@link #lock} from send to the last frame of its reply. A {@link #submit submitted}
+ * request returns once sent; its reply is settled by whichever call reads next: a later exchange reads past it, and
+ * every submit first drains the replies that have already arrived, so they never pile up in the socket.
  *
  * <p>A failure the daemon answers with an error reply leaves the connection usable. Anything that breaks the
  * stream (a malformed or unexpected reply, a lost connection, or an EPROTO, EMSGSIZE or EPROTONOSUPPORT reply,
@@ -39,7 +41,13 @@ import org.fdstore.protocol.SocketPath;
  * <p>Thread safe.
  */
 final class Connection implements AutoCloseable {
-    private record Pending(long requestId, MessageType type) {}
+    /** A sent request; {@code future} is null when a blocking exchange waits for it in person. */
+    private record Pending(long requestId, MessageType type, CompletableFuture<List<ReplyFrame>> future,
+                           List<ReplyFrame> frames) {
+        Pending(long requestId, MessageType type, CompletableFuture<List<ReplyFrame>> future) {
+            this(requestId, type, future, new ArrayList<>(1));
+        }
+    }
 
     private final String path;
     private final Fd socket;
@@ -91,7 +99,7 @@ final class Connection implements AutoCloseable {
         connection.lock.lock();
         try {
             connection.send(new Request.Hello(Limits.VERSION, Limits.VERSION, 0,
-                    "fdstore-client pid " + Unistd.getpid()), null);
+                    "fdstore-client pid " + Unistd.getpid()), null, null);
         } finally {
             connection.lock.unlock();
         }
@@ -117,11 +125,39 @@ final class Connection implements AutoCloseable {
      * @return the reply's frames, all successes; the caller owns their fds
      * @throws FdStoreException a refusal for an error reply; anything else closes the connection
      */
+    /**
+     * Sends {@code request} and returns without waiting: the future completes when its reply is read. Once this
+     * returns, the kernel holds the frame and its fd, so the request is carried out even if this process dies.
+     */
+    CompletableFuture<List<ReplyFrame>> submit(Request request, Fd payload) throws FdStoreException {
+        lock.lock();
+        try {
+            ensureOpen();
+            CompletableFuture<List<ReplyFrame>> future = new CompletableFuture<>();
+            send(request, payload, future);
+            drainArrived();
+            return future;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until every submitted request has its reply. */
+    void awaitSubmitted() throws FdStoreException {
+        lock.lock();
+        try {
+            ensureOpen();
+            while (!pending.isEmpty()) settle(pending.peekFirst(), receiveFrame(pending.peekFirst(), true));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     List<ReplyFrame> exchange(Request request, Fd payload) throws FdStoreException {
         lock.lock();
         try {
             ensureOpen();
-            long requestId = send(request, payload);
+            long requestId = send(request, payload, null);
             return receiveReply(requestId);
         } finally {
             lock.unlock();
@@ -136,7 +172,7 @@ final class Connection implements AutoCloseable {
             ensureOpen();
             Pending hello = pending.peekFirst();
             if (hello == null || hello.type() != MessageType.HELLO) throw new IllegalStateException("HELLO not sent");
-            acceptWelcome(hello, receiveFrame(hello));
+            acceptWelcome(hello, receiveFrame(hello, true));
             return welcome;
         } finally {
             lock.unlock();
@@ -172,7 +208,8 @@ final class Connection implements AutoCloseable {
         return new FdStoreException(Errno.ENOTCONN, "connection to " + path + " is closed");
     }
 
-    private long send(Request request, Fd payload) throws FdStoreException {
+    private long send(Request request, Fd payload, CompletableFuture<List<ReplyFrame>> future)
+            throws FdStoreException {
         long requestId = nextRequestId++;
         sendBuffer.clear();
         int length = RequestCodec.encode(requestId, request, sendBuffer);
@@ -191,7 +228,7 @@ final class Connection implements AutoCloseable {
                 throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(), e);
             }
         }
-        pending.addLast(new Pending(requestId, request.type()));
+        pending.addLast(new Pending(requestId, request.type(), future));
         return requestId;
     }
 
@@ -200,9 +237,9 @@ final class Connection implements AutoCloseable {
         try {
             while (true) {
                 Pending head = pending.peekFirst();
-                ReplyFrame frame = receiveFrame(head);
-                if (head.type() == MessageType.HELLO) {
-                    acceptWelcome(head, frame);
+                ReplyFrame frame = receiveFrame(head, true);
+                if (head.type() == MessageType.HELLO || head.future() != null) {
+                    settle(head, frame);
                     continue;
                 }
                 if (head.requestId() != requestId) {
@@ -224,6 +261,35 @@ final class Connection implements AutoCloseable {
         }
     }
 
+    /** Reads, without blocking, the replies that have arrived for submitted requests. */
+    private void drainArrived() throws FdStoreException {
+        while (!pending.isEmpty()) {
+            Pending head = pending.peekFirst();
+            if (head.future() == null && head.type() != MessageType.HELLO) return;
+            ReplyFrame frame = receiveFrame(head, false);
+            if (frame == null) return;
+            settle(head, frame);
+        }
+    }
+
+    /** Applies a frame to the HELLO or submitted request at the head of {@link #pending}. */
+    private void settle(Pending head, ReplyFrame frame) throws FdStoreException {
+        if (head.type() == MessageType.HELLO) {
+            acceptWelcome(head, frame);
+            return;
+        }
+        if (frame.reply() instanceof Reply.Failure f) {
+            pending.removeFirst();
+            head.future().completeExceptionally(FdStoreException.refusal(f.errno(), f.message()));
+            return;
+        }
+        head.frames().add(frame);
+        if (!frame.header().continues()) {
+            pending.removeFirst();
+            head.future().complete(head.frames());
+        }
+    }
+
     private void acceptWelcome(Pending hello, ReplyFrame frame) throws FdStoreException {
         if (!(frame.reply() instanceof Reply.Welcome w)) throw unexpected(hello, frame);
         if (w.version() != Limits.VERSION) {
@@ -236,10 +302,12 @@ final class Connection implements AutoCloseable {
 
     /**
      * Reads one reply frame and checks that it answers {@code expected}. Error replies that end the connection
-     * are thrown here as refusals, after closing it; other error replies are returned.
+     * are thrown here as refusals, after closing it; other error replies are returned. Without {@code block}, null
+     * when nothing has arrived.
      */
-    private ReplyFrame receiveFrame(Pending expected) throws FdStoreException {
-        Received received = receiveMessage();
+    private ReplyFrame receiveFrame(Pending expected, boolean block) throws FdStoreException {
+        Received received = receiveMessage(block ? 0 : Socket.MSG_DONTWAIT);
+        if (received == null) return null;
         if (received.endOfStream()) {
             if (closed) throw closedException();
             throw breakConnection(Errno.ECONNRESET, "daemon closed the connection on " + path, null);
@@ -273,10 +341,10 @@ final class Connection implements AutoCloseable {
         return frame;
     }
 
-    private Received receiveMessage() throws FdStoreException {
+    private Received receiveMessage(int flags) throws FdStoreException {
         while (true) {
             try {
-                return Socket.recvmsg(socket, receiveSegment, 0);
+                return Socket.recvmsg(socket, receiveSegment, flags);
             } catch (LinuxException e) {
                 if (e.errno() == Errno.EINTR) continue;
                 if (closed) throw closedException();
@@ -309,6 +377,10 @@ final class Connection implements AutoCloseable {
     private void release() {
         if (released) return;
         released = true;
+        for (Pending p : pending) {
+            p.frames().forEach(ReplyFrame::closeFds);
+            if (p.future() != null) p.future().completeExceptionally(closedException());
+        }
         pending.clear();
         socket.close();
         arena.close();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.JdkFiles;
@@ -112,6 +113,34 @@ public final class FdStore implements AutoCloseable {
         if (!fd.isOpen()) throw new FdStoreException(Errno.EBADF, "cannot save " + fd + ": it is closed");
         Request request = new Request.Save(name == null ? "" : name, metadata == null ? new byte[0] : metadata);
         return single(connection.exchange(request, fd), Reply.Saved.class).id();
+    }
+
+    /**
+     * Saves {@code fd} without waiting for the daemon's reply: the call costs one sendmsg. Once it returns, the
+     * kernel holds the frame and a reference to the open file, so the save happens even if this process dies the
+     * next instant, and the caller may close {@code fd} at once. The future completes with the id when the reply is
+     * read: by a later call on this store, or by {@link #awaitSubmitted()}. Replies are taken in order, so after
+     * {@code awaitSubmitted()} every earlier save has its id.
+     *
+     * @param name as in {@link #save(Fd, String, byte[])}, or null
+     * @param metadata as in {@link #save(Fd, String, byte[])}, or null
+     * @return completes with the new id, or exceptionally with the daemon's refusal (FdStoreException)
+     * @throws FdStoreException EBADF if {@code fd} is closed; ENOTCONN if the connection is closed
+     */
+    public CompletableFuture<Long> saveAsync(Fd fd, String name, byte[] metadata) throws FdStoreException {
+        if (!fd.isOpen()) throw new FdStoreException(Errno.EBADF, "cannot save " + fd + ": it is closed");
+        Request request = new Request.Save(name == null ? "" : name, metadata == null ? new byte[0] : metadata);
+        return connection.submit(request, fd)
+                .thenApply(frames -> ((Reply.Saved) frames.getFirst().reply()).id());
+    }
+
+    /**
+     * Waits until every request sent by {@link #saveAsync} has its reply, completing their futures.
+     *
+     * @throws FdStoreException if the connection breaks; the pending futures then fail too
+     */
+    public void awaitSubmitted() throws FdStoreException {
+        connection.awaitSubmitted();
     }
 
     /**
