@@ -9,7 +9,8 @@ import org.fdstore.protocol.EntryInfo;
  * keys
  * {@code id, name, kind, flags, open_flags, pid, uid, gid, saved_at, target, metadata_bytes}.
  *
- * <p>{@code name} is null for an unnamed entry; {@code kind} is the kind's label; {@code flags} is the open flags
+ * <p>{@code name} is null for an unnamed entry, and otherwise as the viewer would type it (bare in its default
+ * namespace, {@code namespace/name} in any other); {@code kind} is the kind's label; {@code flags} is the open flags
  * as C spells them and {@code open_flags} their number; {@code saved_at} is ISO-8601 UTC to the second;
  * {@code metadata_bytes} is the size of the metadata. Unsigned wire fields print unsigned.
  *
@@ -20,21 +21,26 @@ final class EntryJson {
 
     /** The JSON array, ending with a newline: {@code []} when there are no entries. */
     static String format(List<EntryInfo> entries) {
+        return format(entries, "");
+    }
+
+    /** The JSON array for a viewer whose default namespace is {@code viewerNamespace}. */
+    static String format(List<EntryInfo> entries, String viewerNamespace) {
         if (entries.isEmpty()) return "[]\n";
         StringBuilder out = new StringBuilder("[\n");
         for (int i = 0; i < entries.size(); i++) {
             out.append("  ");
-            object(entries.get(i), out);
+            object(entries.get(i), viewerNamespace, out);
             out.append(i < entries.size() - 1 ? ",\n" : "\n");
         }
         return out.append("]\n").toString();
     }
 
-    private static void object(EntryInfo e, StringBuilder out) {
+    private static void object(EntryInfo e, String viewerNamespace, StringBuilder out) {
         out.append("{\"id\":").append(Long.toUnsignedString(e.id()));
         out.append(",\"name\":");
         if (e.name().isEmpty()) out.append("null");
-        else string(e.name(), out);
+        else string(e.nameAsSeenFrom(viewerNamespace), out);
         out.append(",\"kind\":");
         string(e.kind().label(), out);
         out.append(",\"flags\":");

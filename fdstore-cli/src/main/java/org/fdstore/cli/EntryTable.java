@@ -12,7 +12,8 @@ import org.fdstore.protocol.EntryInfo;
  * Renders entries as the table {@code fdstore list} prints: a header row {@code ID NAME KIND FLAGS PID UID SAVED
  * TARGET}, then one row per entry, columns padded to their widest cell.
  *
- * <p>An unnamed entry shows {@code -}; SAVED is ISO-8601 UTC to the second; control characters in names and
+ * <p>An unnamed entry shows {@code -}; a name shows as the viewer would type it: bare in the viewer's default
+ * namespace, {@code namespace/name} in any other; SAVED is ISO-8601 UTC to the second; control characters in names and
  * targets show as {@code \n}, {@code \t} or {@code \xNN}, so that one entry is always one line.
  *
  * <p>Stateless and thread safe.
@@ -25,10 +26,20 @@ final class EntryTable {
 
     /** The table, each line ending with a newline; only the header when there are no entries. */
     static String format(List<EntryInfo> entries) {
+        return format(entries, "");
+    }
+
+    /** The table for a viewer whose default namespace is {@code viewerNamespace}. */
+    static String format(List<EntryInfo> entries, String viewerNamespace) {
         List<String[]> rows = new ArrayList<>(entries.size() + 1);
         rows.add(HEADER);
-        for (EntryInfo e : entries) rows.add(row(e));
-        int[] widths = new int[HEADER.length];
+        for (EntryInfo e : entries) rows.add(row(e, viewerNamespace));
+        return columns(rows);
+    }
+
+    /** Rows padded to their widest cell, separated by two spaces; the last column is not padded. */
+    static String columns(List<String[]> rows) {
+        int[] widths = new int[rows.getFirst().length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], row[i].length());
         }
@@ -43,10 +54,10 @@ final class EntryTable {
         return out.toString();
     }
 
-    private static String[] row(EntryInfo e) {
+    private static String[] row(EntryInfo e, String viewerNamespace) {
         return new String[] {
             Long.toUnsignedString(e.id()),
-            e.name().isEmpty() ? "-" : printable(e.name()),
+            e.name().isEmpty() ? "-" : printable(e.nameAsSeenFrom(viewerNamespace)),
             e.kind().label(),
             OpenFlags.describe(e.openFlags()),
             Integer.toString(e.pid()),

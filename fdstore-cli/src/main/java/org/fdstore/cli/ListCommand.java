@@ -26,10 +26,12 @@ public final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<EntryInfo> entries;
+        String viewer;
         try (FdStore store = root.connect()) {
             entries = store.list();
+            viewer = store.defaultNamespace();
         }
-        root.out().print(json ? EntryJson.format(entries) : EntryTable.format(entries));
+        root.out().print(json ? EntryJson.format(entries, viewer) : EntryTable.format(entries, viewer));
         return ExitCodes.OK;
     }
 }

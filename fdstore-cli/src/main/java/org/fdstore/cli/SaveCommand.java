@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.fdstore.client.FdStore;
+import org.fdstore.client.SaveOptions;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
@@ -21,8 +23,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fdstore save [-f FILE | --fd N] [--name NAME] [--meta TEXT]}: saves a file's descriptor, or one this
- * process inherited, and prints {@code saved file id N}.
+ * {@code fdstore save [-f FILE | --fd N] [--name NAME] [--meta TEXT] [--namespace NS] [--ttl DURATION]
+ * [--owner-bound [--grace DURATION]] [--keep-on-hangup]}: saves a file's descriptor, or one this process inherited,
+ * and prints {@code saved file id N}.
  *
  * <p>Not thread safe: one instance serves one command line.
  */
@@ -44,6 +47,29 @@ public final class SaveCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "TEXT", description = "Up to 64 KiB of text kept with the entry.")
     String meta;
 
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "The namespace to save in. Default: that of NAME if it is NS/NAME, else yours (uid.UID).")
+    String namespace;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close the entry this long after saving: 500ms, 30s, 5m, 2h, 1d, 1h30m.")
+    Duration ttl;
+
+    @Option(names = "--owner-bound",
+            description = "Release the entry once this process has exited and nobody restored it within --grace.")
+    boolean ownerBound;
+
+    @Option(names = "--grace", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --owner-bound: how long a restore may still claim the entry (default 10s).")
+    Duration grace;
+
+    @Option(names = "--keep-on-hangup",
+            description = "Keep the entry when its fd reports POLLHUP or POLLERR (by default it is dropped).")
+    boolean keepOnHangup;
+
+    /** The grace of --owner-bound when --grace is not given. */
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
     /** Where the descriptor comes from: a file to open, or an inherited number. */
     static final class Source {
         @Option(names = "-f", paramLabel = "FILE", description = "The file to open (default foobar).")
@@ -60,11 +86,29 @@ public final class SaveCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--meta holds " + metadata.length
                     + " bytes of UTF-8, more than " + Limits.MAX_METADATA);
         }
+        SaveOptions options = options();
         try (Fd fd = open(); FdStore store = root.connect()) {
-            long id = store.save(fd, name, metadata);
+            long id = store.save(fd, name, metadata, options);
             root.out().println("saved file id " + Long.toUnsignedString(id));
         }
         return ExitCodes.OK;
+    }
+
+    /** The namespace and lifetime options, checked. */
+    SaveOptions options() {
+        if (grace != null && !ownerBound) {
+            throw new ParameterException(spec.commandLine(), "--grace needs --owner-bound");
+        }
+        try {
+            SaveOptions options = SaveOptions.DEFAULT;
+            if (namespace != null) options = options.withNamespace(namespace);
+            if (ttl != null) options = options.withTtl(ttl);
+            if (ownerBound) options = options.withOwnerBound(grace == null ? DEFAULT_GRACE : grace);
+            if (keepOnHangup) options = options.withKeepOnHangup();
+            return options;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private Fd open() throws LinuxException {

@@ -53,7 +53,8 @@ class MainTest {
     void help_listsRfcFlagsAndCommandsAndExits0() {
         assertThat(run("-h")).isEqualTo(0);
         assertThat(out()).contains("fdstore [-sh] [-d ID] [-f FILE] [-r ID] [--socket PATH]", "-s", "-r ID", "-d ID",
-                "-f FILE", "save", "restore", "remove", "take", "list", "daemon", "Exit codes: 0 ok");
+                "-f FILE", "save", "restore", "remove", "take", "list", "inspect", "drop", "daemon",
+                "Exit codes: 0 ok");
         assertThat(err()).isEmpty();
     }
 
@@ -215,5 +216,50 @@ class MainTest {
     @Test
     void refusal_unknownErrno_showsNumber() {
         assertThat(ErrorReporter.refusal(FdStoreException.refusal(200, "odd"))).isEqualTo("odd (errno 200)");
+    }
+
+    @Test
+    void drop_withoutOrWithTwoTargets_isBadUsage() {
+        assertThat(run("drop", "--socket", nobodyListens())).isEqualTo(100);
+        assertThat(err()).contains("Missing required argument");
+        assertThat(run("drop", "--uid", "1", "--namespace", "x")).isEqualTo(100);
+        assertThat(run("drop", "--id", "db")).isEqualTo(100);
+        assertThat(err()).contains("--id takes a number");
+        assertThat(run("drop", "--uid", "-1")).isEqualTo(100);
+    }
+
+    @Test
+    void save_lifetimeOptionsMisused_isBadUsage() {
+        assertThat(run("save", "--grace", "5s", "--socket", nobodyListens())).isEqualTo(100);
+        assertThat(err()).contains("--grace needs --owner-bound");
+        assertThat(run("save", "--ttl", "soon")).isEqualTo(100);
+        assertThat(err()).contains("\"soon\" is not a duration");
+        assertThat(run("save", "--ttl", "0s", "--socket", nobodyListens())).isEqualTo(100);
+        assertThat(err()).contains("a ttl must be at least 1 ms");
+    }
+
+    @Test
+    void save_withLifetime_noDaemon_exits111() {
+        assertThat(run("save", "-f", dir.resolve("f").toString(), "--ttl", "1m", "--owner-bound", "--grace", "1s",
+                "--keep-on-hangup", "--namespace", "app", "--socket", nobodyListens())).isEqualTo(111);
+        assertThat(err()).contains(connectFailure(nobodyListens()));
+    }
+
+    @Test
+    void daemon_brokenPolicyFile_exits100NamingTheLine() throws Exception {
+        Path policy = dir.resolve("policy");
+        Files.writeString(policy, "allow any all uid.${uid}\nallow uid=0 fly x\n");
+        Path log = dir.resolve("log");
+        java.io.PrintStream saved = System.err;
+        try (java.io.PrintStream capture = new java.io.PrintStream(log.toFile(), StandardCharsets.UTF_8)) {
+            System.setErr(capture);
+            assertThat(run("daemon", "--socket", dir.resolve("d.sock").toString(), "--policy", policy.toString()))
+                    .isEqualTo(100);
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(Files.readString(log)).isEqualTo("fdstore daemon: " + policy + " line 2: unknown right \"fly\";"
+                + " rights are all, save, restore, take, remove, list, inspect, drop, dump\n");
+        assertThat(Files.exists(dir.resolve("d.sock"))).as("nothing was bound").isFalse();
     }
 }

@@ -240,7 +240,7 @@ class BadInputTest {
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-            });
+            }, () -> "; the daemon's log ends with:\n" + tail(daemon.logText(), 60));
             for (int i = 0; i < count; i++) {
                 c.send(new Request.Remove(new Selector.ByName("inflight-" + i)), List.of());
                 assertThat(c.receive().reply()).isInstanceOf(Reply.Removed.class);
@@ -287,5 +287,10 @@ class BadInputTest {
             other.send(new Request.Remove(new Selector.ByName("slow")), List.of());
             assertThat(other.receive().reply()).isInstanceOf(Reply.Removed.class);
         }
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 }

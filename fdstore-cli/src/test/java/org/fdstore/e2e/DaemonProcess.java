@@ -30,9 +30,16 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static DaemonProcess start(Path dir) throws IOException {
+        return start(dir, new String[0]);
+    }
+
+    /** A daemon with extra options, e.g. {@code --policy FILE --admin-group 4200}. */
+    static DaemonProcess start(Path dir, String... options) throws IOException {
         Path socket = dir.resolve("fdstore.sock");
         Path log = dir.resolve("daemon.log");
-        Process p = new ProcessBuilder(JavaProcess.fdstore("daemon", "--socket", socket.toString()))
+        java.util.List<String> args = new java.util.ArrayList<>(List.of("daemon", "--socket", socket.toString()));
+        args.addAll(List.of(options));
+        Process p = new ProcessBuilder(JavaProcess.fdstore(args.toArray(String[]::new)))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         DaemonProcess daemon = new DaemonProcess(p, socket, log);
         try {
@@ -63,6 +70,17 @@ final class DaemonProcess implements AutoCloseable {
             c.send(new Request.Take(new Selector.ByName("warm-up")), List.of());
             c.receive();
             c.send(new Request.Remove(new Selector.ById(1)), List.of());
+            c.receive();
+            c.send(new Request.Save("warm-up-2", new byte[0], "", new org.fdstore.protocol.Lifetime(3_600_000,
+                    true, 1000, false)), List.of(devNull));
+            c.receive();
+            c.send(new Request.Inspect(), List.of());
+            c.receive();
+            c.send(new Request.Drop(new org.fdstore.protocol.DropTarget.Mount("/")), List.of());
+            c.receive();
+            c.send(new Request.Restore(new Selector.ByName("no-such-entry")), List.of());
+            c.receive();
+            c.send(new Request.Remove(new Selector.ByName("warm-up-2")), List.of());
             c.receive();
             c.send(new byte[3], List.of());
             c.receive();
@@ -102,6 +120,26 @@ final class DaemonProcess implements AutoCloseable {
     void awaitFdCount(int expected) {
         Await.until("the daemon to hold " + expected + " fds", Duration.ofSeconds(10),
                 () -> fdCount() == expected, () -> "(holds " + fdCount() + ")");
+    }
+
+    /** Waits until the log holds {@code count} lines that contain every one of {@code fragments}. */
+    void awaitLog(int count, String... fragments) {
+        Await.until(count + " log lines with " + List.of(fragments), Duration.ofSeconds(20),
+                () -> logLines(fragments).size() >= count, this::logText);
+    }
+
+    /** The log lines that contain every one of {@code fragments}. */
+    List<String> logLines(String... fragments) {
+        return logText().lines().filter(l -> {
+            for (String f : fragments) if (!l.contains(f)) return false;
+            return true;
+        }).toList();
+    }
+
+    /** Sends a signal, e.g. {@code HUP}. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new AssertionError("kill -" + name + " failed");
     }
 
     String logText() {

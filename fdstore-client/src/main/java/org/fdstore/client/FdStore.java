@@ -9,14 +9,23 @@ import java.util.concurrent.CompletableFuture;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.JdkFiles;
+import org.fdstore.protocol.DropTarget;
 import org.fdstore.protocol.EntryInfo;
+import org.fdstore.protocol.InspectInfo;
 import org.fdstore.protocol.Reply;
 import org.fdstore.protocol.Request;
 import org.fdstore.protocol.Selector;
 import org.fdstore.protocol.SocketPath;
 
 /**
- * A connection to the fdstore daemon: save open file descriptors in it, and restore, take, remove and list them.
+ * A connection to the fdstore daemon: save open file descriptors in it, and restore, take, remove, list, inspect and
+ * drop them.
+ *
+ * <p><b>Names and namespaces.</b> Every entry lives in a namespace. A name is {@code namespace/name}, or a bare name
+ * in this peer's default namespace ({@link #defaultNamespace()}; {@code uid.UID} unless the daemon's policy says
+ * otherwise). Ids are global. What this peer may do in each namespace is the daemon's policy, decided from the
+ * kernel's credentials of this process: an entry out of reach is refused as missing (ENOENT), one in reach but not
+ * granted with EACCES, a save over a quota with EDQUOT.
  *
  * <p>{@link #connect} sends the protocol's HELLO and returns without waiting for the daemon's answer: that answer
  * is read just before the reply to the first request, so connecting and the first request cost one round trip
@@ -80,6 +89,16 @@ public final class FdStore implements AutoCloseable {
     }
 
     /**
+     * This peer's default namespace, where its unqualified names live, from the daemon's HELLO reply (read now if no
+     * request has read it yet); {@code ""} from a daemon without namespaces.
+     *
+     * @throws FdStoreException if the connection is closed or broke, or the daemon refused our protocol version
+     */
+    public String defaultNamespace() throws FdStoreException {
+        return connection.welcome().namespace();
+    }
+
+    /**
      * Saves an unnamed entry for {@code fd}.
      *
      * @see #save(Fd, String, byte[])
@@ -110,9 +129,25 @@ public final class FdStore implements AutoCloseable {
      * @throws IllegalArgumentException if {@code metadata} exceeds 64 KiB, or the name holds an unpaired surrogate
      */
     public long save(Fd fd, String name, byte[] metadata) throws FdStoreException {
+        return save(fd, name, metadata, SaveOptions.DEFAULT);
+    }
+
+    /**
+     * Saves {@code fd} with a namespace and lifetime: see {@link SaveOptions}. Otherwise as
+     * {@link #save(Fd, String, byte[])}.
+     *
+     * @param name a name, bare or {@code namespace/name}, or null for an unnamed entry
+     * @throws FdStoreException refused as {@link #save(Fd, String, byte[])}, and EACCES if this peer may not save
+     *     in the namespace, EDQUOT over a quota, EINVAL for a bad namespace or a name qualified with another one
+     */
+    public long save(Fd fd, String name, byte[] metadata, SaveOptions options) throws FdStoreException {
         if (!fd.isOpen()) throw new FdStoreException(Errno.EBADF, "cannot save " + fd + ": it is closed");
-        Request request = new Request.Save(name == null ? "" : name, metadata == null ? new byte[0] : metadata);
-        return single(connection.exchange(request, fd), Reply.Saved.class).id();
+        return single(connection.exchange(saveRequest(name, metadata, options), fd), Reply.Saved.class).id();
+    }
+
+    private static Request saveRequest(String name, byte[] metadata, SaveOptions options) {
+        return new Request.Save(name == null ? "" : name, metadata == null ? new byte[0] : metadata,
+                options.namespace() == null ? "" : options.namespace(), options.lifetime());
     }
 
     /**
@@ -128,14 +163,50 @@ public final class FdStore implements AutoCloseable {
      * @throws FdStoreException EBADF if {@code fd} is closed; ENOTCONN if the connection is closed
      */
     public CompletableFuture<Long> saveAsync(Fd fd, String name, byte[] metadata) throws FdStoreException {
+        return saveAsync(fd, name, metadata, SaveOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #saveAsync(Fd, String, byte[])} with a namespace and lifetime: see {@link SaveOptions}.
+     *
+     * @throws FdStoreException EBADF if {@code fd} is closed; ENOTCONN if the connection is closed
+     */
+    public CompletableFuture<Long> saveAsync(Fd fd, String name, byte[] metadata, SaveOptions options)
+            throws FdStoreException {
         if (!fd.isOpen()) throw new FdStoreException(Errno.EBADF, "cannot save " + fd + ": it is closed");
-        Request request = new Request.Save(name == null ? "" : name, metadata == null ? new byte[0] : metadata);
-        return connection.submit(request, fd)
+        return connection.submit(saveRequest(name, metadata, options), fd)
                 .thenApply(frames -> ((Reply.Saved) frames.getFirst().reply()).id());
     }
 
     /**
-     * Waits until every request sent by {@link #saveAsync} has its reply, completing their futures.
+     * Removes an entry without waiting for the reply; like {@link #saveAsync}, the removal happens once this
+     * returns, and requests sent on this store are carried out in order.
+     *
+     * @return completes with the removed id, or exceptionally with the daemon's refusal (FdStoreException)
+     * @throws FdStoreException ENOTCONN if the connection is closed
+     */
+    public CompletableFuture<Long> removeAsync(Selector selector) throws FdStoreException {
+        return connection.submit(new Request.Remove(selector), null)
+                .thenApply(frames -> ((Reply.Removed) frames.getFirst().reply()).id());
+    }
+
+    /**
+     * Restores an entry without waiting, so that many restores share one round trip. The caller owns the fd of
+     * each completed result and must close it; a result nobody takes is closed only with this store.
+     *
+     * @return completes with the entry and its new fd, or exceptionally with the daemon's refusal
+     * @throws FdStoreException ENOTCONN if the connection is closed
+     */
+    public CompletableFuture<Restored> restoreAsync(Selector selector) throws FdStoreException {
+        return connection.submit(new Request.Restore(selector), null).thenApply(frames -> {
+            ReplyFrame frame = frames.getFirst();
+            return new Restored(((Reply.Restored) frame.reply()).entry(), frame.fds().getFirst());
+        });
+    }
+
+    /**
+     * Waits until every request sent by {@link #saveAsync}, {@link #removeAsync} or {@link #restoreAsync} has its
+     * reply, completing their futures.
      *
      * @throws FdStoreException if the connection breaks; the pending futures then fail too
      */
@@ -315,6 +386,34 @@ public final class FdStore implements AutoCloseable {
         List<ReplyFrame> frames = connection.exchange(new Request.ListEntries(), null);
         for (ReplyFrame frame : frames) entries.addAll(((Reply.Listed) frame.reply()).entries());
         return List.copyOf(entries);
+    }
+
+    /**
+     * Describes every entry this peer may inspect, with what its fd pins (mount, device and inode, socket and peer)
+     * and its lifetime, gathered from all frames of the reply.
+     *
+     * @return an unmodifiable list, in id order
+     * @throws FdStoreException a broken connection, or a refusal
+     */
+    public List<InspectInfo> inspect() throws FdStoreException {
+        List<InspectInfo> entries = new ArrayList<>();
+        for (ReplyFrame frame : connection.exchange(new Request.Inspect(), null)) {
+            entries.addAll(((Reply.Inspected) frame.reply()).entries());
+        }
+        return List.copyOf(entries);
+    }
+
+    /**
+     * Closes every entry {@code target} matches among those this peer can reach, e.g. all entries pinning a mount
+     * so that it can be unmounted.
+     *
+     * @return how many entries were closed
+     * @throws FdStoreException refused: EACCES if a matching entry is in reach but this peer may not drop it
+     *     (nothing is dropped then); ENOENT for an id that is missing or out of reach; EINVAL for a path that is no
+     *     mount point in the daemon's mount namespace; or a broken connection
+     */
+    public int drop(DropTarget target) throws FdStoreException {
+        return single(connection.exchange(new Request.Drop(target), null), Reply.Dropped.class).count();
     }
 
     /**

@@ -3,7 +3,15 @@ package org.fdstore.daemon;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.OptionalInt;
+import org.fdstore.daemon.lifetime.MonotonicClock;
+import org.fdstore.daemon.observe.AuditLog;
 import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.daemon.policy.Accounts;
+import org.fdstore.daemon.policy.Policy;
+import org.fdstore.daemon.policy.PolicyException;
+import org.fdstore.daemon.policy.PolicyFile;
+import org.fdstore.daemon.policy.Quota;
 import org.fdstore.daemon.registry.Registry;
 import org.fdstore.daemon.server.Server;
 import org.fdstore.linux.Resource;
@@ -12,13 +20,16 @@ import sun.misc.Signal;
 
 /**
  * The store daemon: binds its socket, serves until SIGTERM or SIGINT (or {@link #stop}), then closes every
- * connection and stored fd, removes its socket, and returns.
+ * connection and stored fd, removes its socket, and returns. SIGHUP reloads the policy file and reopens the audit
+ * log.
  *
  * <p>{@link #serve()} runs on the calling thread; {@link #stop} may be called from any thread.
  */
 public final class Daemon {
     /** Descriptors kept free of entries: the JVM's own, connections, and replies queued for slow clients. */
     static final int RESERVED_FDS = 2048;
+    /** The most metadata all entries together hold by default; a quarter of the heap if that is less. */
+    static final long MAX_METADATA_BYTES = 256L << 20;
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final DaemonConfig config;
@@ -31,18 +42,34 @@ public final class Daemon {
         this.log = new EventLog(logStream, Clock.systemUTC());
     }
 
-    /** Binds, serves until stopped, and cleans up. */
-    public void serve() throws IOException {
+    /**
+     * Binds, serves until stopped, and cleans up.
+     *
+     * @throws PolicyException if the policy file or the admin group is unusable; nothing was bound then
+     * @throws IOException if the socket cannot be bound, the audit log not opened, or RLIMIT_NOFILE is too low
+     */
+    public void serve() throws IOException, PolicyException {
         int capacity = capacity(config.maxEntries());
+        int adminGroup = adminGroup(config.adminGroup());
+        Quota.Defaults quotas = Quota.Defaults.forCapacity(capacity,
+                Math.min(MAX_METADATA_BYTES, Runtime.getRuntime().maxMemory() / 4));
+        PolicyFile policyFile = config.policy() == null ? null : new PolicyFile(config.policy(), adminGroup, quotas);
+        Policy policy = policyFile == null ? Policy.builtIn(adminGroup, quotas) : policyFile.load();
+        Clock clock = new MonotonicClock();
         Registry registry = new Registry(capacity);
-        try (ListeningSocket socket = ListeningSocket.bind(config.socket())) {
-            Server s = new Server(socket.fd(), registry, log, Clock.systemUTC(), config.limits());
+        try (AuditLog audit = config.auditLog() == null ? new AuditLog(log, clock)
+                : AuditLog.toFile(config.auditLog(), clock);
+             ListeningSocket socket = ListeningSocket.bind(config.socket())) {
+            Server s = new Server(socket.fd(), registry, log, audit, clock, config.limits(), policy, policyFile);
             server = s;
             // Handled here rather than by a shutdown hook, so that a clean stop exits 0 instead of 143.
             Signal.handle(new Signal("TERM"), signal -> requestStop("SIGTERM"));
             Signal.handle(new Signal("INT"), signal -> requestStop("SIGINT"));
+            Signal.handle(new Signal("HUP"), signal -> s.requestReload());
             log.log("listening", "socket", socket.path(), "pid", Unistd.getpid(), "capacity", capacity,
-                    "max_connections", config.limits().maxConnections());
+                    "max_connections", config.limits().maxConnections(), "policy", policy.source(),
+                    "admin_gid", adminGroup < 0 ? null : Integer.toUnsignedString(adminGroup),
+                    "audit_log", config.auditLog());
             try {
                 s.run();
             } finally {
@@ -66,6 +93,13 @@ public final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static int adminGroup(String group) throws PolicyException {
+        if (group == null || group.isEmpty()) return -1;
+        OptionalInt gid = Accounts.gid(group);
+        if (gid.isEmpty()) throw new PolicyException("--admin-group", 0, "no group \"" + group + "\" in /etc/group");
+        return gid.getAsInt();
     }
 
     private static int capacity(int requested) throws IOException {

@@ -9,10 +9,24 @@ import org.fdstore.daemon.server.ServerLimits;
  * @param socket     where it listens
  * @param maxEntries the most entries it stores; 0 chooses from RLIMIT_NOFILE, keeping room for connections
  * @param limits     the event loop's limits
+ * @param policy     the policy file (docs/security.md), or null for the built-in default policy
+ * @param adminGroup a group name or number whose members may do anything, as root may; null for none
+ * @param auditLog   a file the audit lines are appended to, or null for the daemon's log on stderr
  */
-public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits) {
+public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
+        Path auditLog) {
+    /** A daemon without policy file, admin group or audit file. */
+    public DaemonConfig(Path socket, int maxEntries, ServerLimits limits) {
+        this(socket, maxEntries, limits, null, null, null);
+    }
+
     /** A daemon on {@code socket} with default limits. */
     public static DaemonConfig at(Path socket) {
         return new DaemonConfig(socket, 0, ServerLimits.defaults());
+    }
+
+    /** This configuration with a policy file, admin group and audit log (each may be null). */
+    public DaemonConfig withSecurity(Path policy, String adminGroup, Path auditLog) {
+        return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog);
     }
 }

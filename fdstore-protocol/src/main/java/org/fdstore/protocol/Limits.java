@@ -25,6 +25,15 @@ public final class Limits {
      * readlink(2) result fits; the bound guarantees that any entry fits in one reply frame.
      */
     public static final int MAX_TARGET_BYTES = 4096;
+    /**
+     * Largest namespace, in bytes: ASCII letters, digits, {@code .}, {@code _}, {@code -}, {@code :} and
+     * {@code @}. A qualified name {@code namespace/name} is the two joined by a slash.
+     */
+    public static final int MAX_NAMESPACE_BYTES = 64;
+    /** Largest path on the wire (DROP by mount, the mount point of an INSPECT entry), in bytes of UTF-8. */
+    public static final int MAX_PATH_BYTES = 4096;
+    /** Largest socket or peer description of an INSPECT entry, in bytes of UTF-8. */
+    public static final int MAX_DESCRIPTION_BYTES = 1024;
     /** Header flag bit 0: more frames of this reply follow. Replies only. */
     public static final int FLAG_CONTINUES = 1;
     /** Reply type used when a request's header could not be read at all. */

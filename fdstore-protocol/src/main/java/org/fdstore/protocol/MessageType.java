@@ -19,7 +19,11 @@ public enum MessageType {
     /** Get a stored fd and remove its entry, atomically. */
     TAKE(5),
     /** Describe every entry. */
-    LIST(6);
+    LIST(6),
+    /** Describe every entry with what it pins and how long it lives. */
+    INSPECT(7),
+    /** Close every entry that matches a mount, a uid, a namespace or an id; answers how many. */
+    DROP(8);
 
     /** Set in a reply's type: a reply's type is its request's type with bit 7 set. */
     static final int REPLY_BIT = 0x80;

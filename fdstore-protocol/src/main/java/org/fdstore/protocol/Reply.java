@@ -27,9 +27,26 @@ public sealed interface Reply {
      * @param maxName largest entry name in bytes, a u16
      * @param maxMetadata largest metadata blob, a u32
      * @param maxFdsPerFrame most fds in one frame, a u16
+     * @param namespace the peer's default namespace, where its unqualified names live; {@code ""} from a daemon
+     *     older than namespaces
      */
     record Welcome(int version, long features, int daemonPid, int maxFrame, int maxName, int maxMetadata,
-            int maxFdsPerFrame) implements Reply {}
+            int maxFdsPerFrame, String namespace) implements Reply {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code namespace} is null
+         */
+        public Welcome {
+            Objects.requireNonNull(namespace, "namespace");
+        }
+
+        /** A welcome without a default namespace, as before namespaces existed. */
+        public Welcome(int version, long features, int daemonPid, int maxFrame, int maxName, int maxMetadata,
+                int maxFdsPerFrame) {
+            this(version, features, daemonPid, maxFrame, maxName, maxMetadata, maxFdsPerFrame, "");
+        }
+    }
 
     /**
      * SAVE succeeded.
@@ -82,6 +99,29 @@ public sealed interface Reply {
             entries = List.copyOf(entries);
         }
     }
+
+    /**
+     * One frame of an INSPECT reply; more may follow if its header has {@code CONTINUES}.
+     *
+     * @param entries the entries of this frame, copied into an unmodifiable list
+     */
+    record Inspected(List<InspectInfo> entries) implements Reply {
+        /**
+         * Copies the entries.
+         *
+         * @throws NullPointerException if {@code entries} or one of them is null
+         */
+        public Inspected {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * DROP succeeded.
+     *
+     * @param count how many entries it closed, a u32
+     */
+    record Dropped(int count) implements Reply {}
 
     /**
      * The request was refused, or (with reply type {@code 0xFF}) its frame could not be read.

@@ -40,8 +40,8 @@ public final class ReplyCodec {
         Objects.requireNonNull(reply, "reply");
         Objects.requireNonNull(out, "out");
         checkReplyType(replyType, reply);
-        if (continues && !(reply instanceof Reply.Listed)) {
-            throw new IllegalArgumentException("only a LIST reply may continue, not " + reply);
+        if (continues && !(reply instanceof Reply.Listed || reply instanceof Reply.Inspected)) {
+            throw new IllegalArgumentException("only a LIST or INSPECT reply may continue, not " + reply);
         }
         if (fdCount != reply.fdCount()) {
             throw new IllegalArgumentException(reply.getClass().getSimpleName() + " carries " + reply.fdCount()
@@ -56,9 +56,10 @@ public final class ReplyCodec {
                 WireWriter.checkU16("version", v.version());
                 WireWriter.checkU16("max name", v.maxName());
                 WireWriter.checkU16("max fds per frame", v.maxFdsPerFrame());
-                yield success(2 + 8 + 4 + 4 + 2 + 4 + 2, w -> w.u16(v.version()).u64(v.features())
-                        .u32(v.daemonPid()).u32(v.maxFrame()).u16(v.maxName()).u32(v.maxMetadata())
-                        .u16(v.maxFdsPerFrame()));
+                byte[] namespace = Utf8.encode(v.namespace(), Limits.MAX_NAMESPACE_BYTES, "welcome namespace");
+                yield success(2 + 8 + 4 + 4 + 2 + 4 + 2 + 2 + namespace.length, w -> w.u16(v.version())
+                        .u64(v.features()).u32(v.daemonPid()).u32(v.maxFrame()).u16(v.maxName())
+                        .u32(v.maxMetadata()).u16(v.maxFdsPerFrame()).string(namespace));
             }
             case Reply.Saved s -> success(8, w -> w.u64(s.id()));
             case Reply.Restored r -> success(WireWriter.entrySize(r.entry()), w -> w.entry(r.entry()));
@@ -71,6 +72,15 @@ public final class ReplyCodec {
                     l.entries().forEach(w::entry);
                 });
             }
+            case Reply.Inspected i -> {
+                long size = 4;
+                for (InspectInfo e : i.entries()) size += WireWriter.inspectedSize(e);
+                yield success(size, w -> {
+                    w.u32(i.entries().size());
+                    i.entries().forEach(w::inspected);
+                });
+            }
+            case Reply.Dropped d -> success(4, w -> w.u32(d.count()));
         };
         return WireWriter.writeFrame(out, FrameHeader.describeType(replyType), replyType,
                 continues ? Limits.FLAG_CONTINUES : 0, requestId, fdCount, payload);
@@ -110,19 +120,22 @@ public final class ReplyCodec {
                     .orElseThrow(() -> r.malformed("version " + Limits.VERSION + " defines no such reply"));
             reply = switch (request) {
                 case HELLO -> new Reply.Welcome(r.u16("version"), r.u64("features"), r.u32("daemon pid"),
-                        r.u32("max frame"), r.u16("max name"), r.u32("max metadata"), r.u16("max fds per frame"));
+                        r.u32("max frame"), r.u16("max name"), r.u32("max metadata"), r.u16("max fds per frame"),
+                        r.string("namespace", Limits.MAX_NAMESPACE_BYTES));
                 case SAVE -> new Reply.Saved(r.u64("id"));
                 case RESTORE, TAKE -> new Reply.Restored(r.entry());
                 case REMOVE -> new Reply.Removed(r.u64("id"));
                 case LIST -> new Reply.Listed(entries(r));
+                case INSPECT -> new Reply.Inspected(inspected(r));
+                case DROP -> new Reply.Dropped(r.u32("count"));
             };
         }
         r.end();
         if (header.fdCount() != reply.fdCount()) {
             throw r.malformed("carries " + header.fdCount() + " fds, but this reply carries " + reply.fdCount());
         }
-        if (header.continues() && !(reply instanceof Reply.Listed)) {
-            throw r.malformed("only a successful LIST reply may set CONTINUES");
+        if (header.continues() && !(reply instanceof Reply.Listed || reply instanceof Reply.Inspected)) {
+            throw r.malformed("only a successful LIST or INSPECT reply may set CONTINUES");
         }
         return new DecodedReply(header, reply);
     }
@@ -136,11 +149,25 @@ public final class ReplyCodec {
      * @throws IllegalArgumentException if an entry is outside the limits (then it fits no frame)
      */
     public static List<List<EntryInfo>> chunkForList(List<EntryInfo> entries) {
-        List<List<EntryInfo>> chunks = new ArrayList<>();
-        List<EntryInfo> chunk = new ArrayList<>();
+        return chunk(entries, WireWriter::entrySize);
+    }
+
+    /**
+     * Splits inspected entries into the payloads of an INSPECT reply's frames, as {@link #chunkForList} does.
+     *
+     * @return unmodifiable lists; one empty list for no entries
+     * @throws IllegalArgumentException if an entry is outside the limits
+     */
+    public static List<List<InspectInfo>> chunkForInspect(List<InspectInfo> entries) {
+        return chunk(entries, WireWriter::inspectedSize);
+    }
+
+    private static <T> List<List<T>> chunk(List<T> entries, java.util.function.ToLongFunction<T> sizeOf) {
+        List<List<T>> chunks = new ArrayList<>();
+        List<T> chunk = new ArrayList<>();
         long frameSize = LIST_FRAME_OVERHEAD;
-        for (EntryInfo e : entries) {
-            long size = WireWriter.entrySize(e);
+        for (T e : entries) {
+            long size = sizeOf.applyAsLong(e);
             if (frameSize + size > Limits.MAX_FRAME && !chunk.isEmpty()) {
                 chunks.add(List.copyOf(chunk));
                 chunk.clear();
@@ -151,6 +178,16 @@ public final class ReplyCodec {
         }
         chunks.add(List.copyOf(chunk));
         return List.copyOf(chunks);
+    }
+
+    private static List<InspectInfo> inspected(WireReader r) throws ProtocolException {
+        long count = Integer.toUnsignedLong(r.u32("entry count"));
+        if (count > r.remaining() / (EntryInfo.FIXED_SIZE + InspectInfo.FIXED_SIZE)) {
+            throw r.malformed(count + " entries cannot fit in the " + r.remaining() + " bytes left");
+        }
+        List<InspectInfo> entries = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) entries.add(r.inspected());
+        return entries;
     }
 
     private static List<EntryInfo> entries(WireReader r) throws ProtocolException {
@@ -180,6 +217,8 @@ public final class ReplyCodec {
                     || replyType == MessageType.TAKE.replyCode();
             case Reply.Removed r -> replyType == MessageType.REMOVE.replyCode();
             case Reply.Listed l -> replyType == MessageType.LIST.replyCode();
+            case Reply.Inspected i -> replyType == MessageType.INSPECT.replyCode();
+            case Reply.Dropped d -> replyType == MessageType.DROP.replyCode();
             case Reply.Failure f -> true;
         };
         if (!fits) {

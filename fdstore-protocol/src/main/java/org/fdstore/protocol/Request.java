@@ -59,18 +59,33 @@ public sealed interface Request {
      * Store the one fd that travels with this frame. The metadata array is copied in and out; equality compares
      * it by content.
      *
-     * @param name the entry's name, or {@code ""} for an unnamed entry
+     * @param name the entry's name, {@code namespace/name} or a bare name in {@code namespace}; {@code ""} for an
+     *     unnamed entry
      * @param metadata up to 64 KiB the store keeps with the fd, opaque to it
+     * @param namespace where the entry lives: {@code ""} for the namespace of a qualified name, else the peer's
+     *     default namespace; a qualified name and a different namespace are refused (EINVAL)
+     * @param lifetime how long the entry lives
      */
-    record Save(String name, byte[] metadata) implements Request {
+    record Save(String name, byte[] metadata, String namespace, Lifetime lifetime) implements Request {
         /**
          * Copies the metadata.
          *
-         * @throws NullPointerException if {@code name} or {@code metadata} is null
+         * @throws NullPointerException if an argument is null
          */
         public Save {
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(lifetime, "lifetime");
             metadata = metadata.clone();
+        }
+
+        /**
+         * An entry in the default namespace (or a qualified name's), living until removed.
+         *
+         * @throws NullPointerException if an argument is null
+         */
+        public Save(String name, byte[] metadata) {
+            this(name, metadata, "", Lifetime.DEFAULT);
         }
 
         /** A copy of the metadata. */
@@ -97,17 +112,19 @@ public sealed interface Request {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Save s && name.equals(s.name) && Arrays.equals(metadata, s.metadata);
+            return o instanceof Save s && name.equals(s.name) && Arrays.equals(metadata, s.metadata)
+                    && namespace.equals(s.namespace) && lifetime.equals(s.lifetime);
         }
 
         @Override
         public int hashCode() {
-            return 31 * name.hashCode() + Arrays.hashCode(metadata);
+            return Objects.hash(name, namespace, lifetime) * 31 + Arrays.hashCode(metadata);
         }
 
         @Override
         public String toString() {
-            return "Save[name=" + Quote.of(name) + ", metadata=" + EntryInfo.describeBytes(metadata) + "]";
+            return "Save[name=" + Quote.of(name) + ", metadata=" + EntryInfo.describeBytes(metadata)
+                    + ", namespace=" + Quote.of(namespace) + ", lifetime=" + lifetime + "]";
         }
     }
 
@@ -179,6 +196,35 @@ public sealed interface Request {
         @Override
         public MessageType type() {
             return MessageType.LIST;
+        }
+    }
+
+    /** Describe every entry the peer may inspect, with what its fd pins and how long it lives. */
+    record Inspect() implements Request {
+        @Override
+        public MessageType type() {
+            return MessageType.INSPECT;
+        }
+    }
+
+    /**
+     * Close every entry that {@code target} matches and the peer may drop; the reply says how many.
+     *
+     * @param target which entries
+     */
+    record Drop(DropTarget target) implements Request {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code target} is null
+         */
+        public Drop {
+            Objects.requireNonNull(target, "target");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.DROP;
         }
     }
 

@@ -42,12 +42,16 @@ public final class RequestCodec {
                 byte[] name = Utf8.encode(s.name(), Limits.MAX_STRING_BYTES, "SAVE name");
                 byte[] metadata = s.metadataUnshared();
                 WireWriter.checkMax("SAVE metadata", metadata.length, Limits.MAX_METADATA);
-                yield new EncodedBody(2 + name.length + 4 + metadata.length, w -> w.string(name).blob(metadata));
+                byte[] namespace = Utf8.encode(s.namespace(), Limits.MAX_STRING_BYTES, "SAVE namespace");
+                yield new EncodedBody(2 + name.length + 4 + metadata.length + 2 + namespace.length + 8 + 4 + 4,
+                        w -> w.string(name).blob(metadata).string(namespace).lifetime(s.lifetime()));
             }
             case Request.Restore r -> selectorBody(r.selector());
             case Request.Remove r -> selectorBody(r.selector());
             case Request.Take t -> selectorBody(t.selector());
             case Request.ListEntries l -> EncodedBody.EMPTY;
+            case Request.Inspect i -> EncodedBody.EMPTY;
+            case Request.Drop d -> dropBody(d.target());
             case Request.Unknown u -> {
                 if (MessageType.ofCode(u.code()).isPresent()) {
                     throw new IllegalArgumentException("type " + u.code() + " is defined; encode its own record");
@@ -68,7 +72,7 @@ public final class RequestCodec {
      * @param receivedFds how many fds arrived with the frame
      * @throws ProtocolException EPROTO for a malformed frame (see {@link FrameHeader#read}, a request with
      *     {@code CONTINUES}, a truncated field, a HELLO client name over 255 bytes, metadata over 64 KiB, malformed
-     *     UTF-8, a bad selector tag, trailing bytes); EMSGSIZE for a frame over {@link Limits#MAX_FRAME}
+     *     UTF-8, a bad selector or drop target tag, reserved lifetime flag bits, trailing bytes); EMSGSIZE for a frame over {@link Limits#MAX_FRAME}
      * @throws IllegalArgumentException if {@code receivedFds} is negative or above 253
      */
     public static DecodedRequest decode(ByteBuffer frame, int receivedFds) throws ProtocolException {
@@ -81,14 +85,32 @@ public final class RequestCodec {
             case HELLO -> new Request.Hello(r.u16("min version"), r.u16("max version"), r.u64("features"),
                     r.string("client name", Limits.MAX_NAME_BYTES));
             case SAVE -> new Request.Save(r.string("name", Limits.MAX_STRING_BYTES),
-                    r.blob("metadata", Limits.MAX_METADATA));
+                    r.blob("metadata", Limits.MAX_METADATA), r.string("namespace", Limits.MAX_STRING_BYTES),
+                    r.lifetime("SAVE"));
             case RESTORE -> new Request.Restore(r.selector());
             case REMOVE -> new Request.Remove(r.selector());
             case TAKE -> new Request.Take(r.selector());
             case LIST -> new Request.ListEntries();
+            case INSPECT -> new Request.Inspect();
+            case DROP -> new Request.Drop(r.dropTarget());
         };
         r.end();
         return new DecodedRequest(header, request);
+    }
+
+    private static EncodedBody dropBody(DropTarget target) {
+        return switch (target) {
+            case DropTarget.Mount m -> {
+                byte[] path = Utf8.encode(m.path(), Limits.MAX_PATH_BYTES, "drop mount path");
+                yield new EncodedBody(1 + 2 + path.length, w -> w.u8(m.tag()).string(path));
+            }
+            case DropTarget.Uid u -> new EncodedBody(1 + 4, w -> w.u8(u.tag()).u32(u.uid()));
+            case DropTarget.Namespace n -> {
+                byte[] namespace = Utf8.encode(n.namespace(), Limits.MAX_STRING_BYTES, "drop namespace");
+                yield new EncodedBody(1 + 2 + namespace.length, w -> w.u8(n.tag()).string(namespace));
+            }
+            case DropTarget.Id i -> new EncodedBody(1 + 8, w -> w.u8(i.tag()).u64(i.id()));
+        };
     }
 
     private static EncodedBody selectorBody(Selector selector) {

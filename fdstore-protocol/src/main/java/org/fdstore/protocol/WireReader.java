@@ -99,9 +99,54 @@ final class WireReader {
         };
     }
 
+    /** The three lifetime fields of SAVE and INSPECT; reserved flag bits are malformed. */
+    Lifetime lifetime(String what) throws ProtocolException {
+        long ttl = u64(what + " ttl");
+        int grace = u32(what + " grace");
+        int flags = u32(what + " lifetime flags");
+        if ((flags & ~Lifetime.DEFINED_FLAGS) != 0) {
+            throw malformed(String.format("%s lifetime flags set reserved bits 0x%x", what,
+                    flags & ~Lifetime.DEFINED_FLAGS));
+        }
+        return Lifetime.of(ttl, grace, flags);
+    }
+
+    DropTarget dropTarget() throws ProtocolException {
+        int tag = u8("drop target tag");
+        return switch (tag) {
+            case 1 -> new DropTarget.Mount(string("drop mount path", Limits.MAX_PATH_BYTES));
+            case 2 -> new DropTarget.Uid(u32("drop uid"));
+            case 3 -> new DropTarget.Namespace(string("drop namespace", Limits.MAX_STRING_BYTES));
+            case 4 -> new DropTarget.Id(u64("drop id"));
+            default -> throw malformed("drop target tag " + tag
+                    + " is none of 1 (mount), 2 (uid), 3 (namespace), 4 (id)");
+        };
+    }
+
+    InspectInfo inspected() throws ProtocolException {
+        EntryInfo entry = entry();
+        Lifetime lifetime = lifetime("entry");
+        long expiresAt = u64("entry expiry time");
+        int boundPid = i32("entry bound pid");
+        long exitedAt = u64("entry owner exit time");
+        int watch = u8("entry watch flags");
+        if ((watch & ~InspectInfo.WATCH_HANGUP) != 0) {
+            throw malformed(String.format("entry watch flags set reserved bits 0x%x", watch & ~InspectInfo.WATCH_HANGUP));
+        }
+        int mountId = u32("entry mount id");
+        String mountPoint = string("entry mount point", Limits.MAX_PATH_BYTES);
+        long device = u64("entry device");
+        long inode = u64("entry inode");
+        String socket = string("entry socket", Limits.MAX_DESCRIPTION_BYTES);
+        String peer = string("entry peer", Limits.MAX_DESCRIPTION_BYTES);
+        return new InspectInfo(entry, lifetime, expiresAt, boundPid, exitedAt, (watch & InspectInfo.WATCH_HANGUP) != 0,
+                mountId, mountPoint, device, inode, socket, peer);
+    }
+
     EntryInfo entry() throws ProtocolException {
         long id = u64("entry id");
         String name = string("entry name", Limits.MAX_NAME_BYTES);
+        String namespace = string("entry namespace", Limits.MAX_NAMESPACE_BYTES);
         FileKind kind = FileKind.ofCode(u8("entry kind"));
         int openFlags = u32("entry open flags");
         int pid = i32("entry pid");
@@ -110,7 +155,7 @@ final class WireReader {
         long savedAtMillis = u64("entry saved-at time");
         String target = string("entry target", Limits.MAX_TARGET_BYTES);
         byte[] metadata = blob("entry metadata", Limits.MAX_METADATA);
-        return new EntryInfo(id, name, kind, openFlags, pid, uid, gid, savedAtMillis, target, metadata);
+        return new EntryInfo(id, name, namespace, kind, openFlags, pid, uid, gid, savedAtMillis, target, metadata);
     }
 
     /** Bytes of the body not read yet. */

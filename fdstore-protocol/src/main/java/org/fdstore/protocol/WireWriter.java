@@ -46,12 +46,25 @@ final class WireWriter {
     /** Bytes an {@code entry} takes, after checking its strings and blob against the limits. */
     static long entrySize(EntryInfo entry) {
         int name = Utf8.length(entry.name());
+        int namespace = Utf8.length(entry.namespace());
         int target = Utf8.length(entry.target());
         int metadata = entry.metadataUnshared().length;
         checkMax("entry name", name, Limits.MAX_NAME_BYTES);
+        checkMax("entry namespace", namespace, Limits.MAX_NAMESPACE_BYTES);
         checkMax("entry target", target, Limits.MAX_TARGET_BYTES);
         checkMax("entry metadata", metadata, Limits.MAX_METADATA);
-        return EntryInfo.FIXED_SIZE + name + target + metadata;
+        return EntryInfo.FIXED_SIZE + name + namespace + target + metadata;
+    }
+
+    /** Bytes an inspected entry takes, after checking its strings against the limits. */
+    static long inspectedSize(InspectInfo info) {
+        int mountPoint = Utf8.length(info.mountPoint());
+        int socket = Utf8.length(info.socket());
+        int peer = Utf8.length(info.peer());
+        checkMax("entry mount point", mountPoint, Limits.MAX_PATH_BYTES);
+        checkMax("entry socket", socket, Limits.MAX_DESCRIPTION_BYTES);
+        checkMax("entry peer", peer, Limits.MAX_DESCRIPTION_BYTES);
+        return entrySize(info.entry()) + InspectInfo.FIXED_SIZE + mountPoint + socket + peer;
     }
 
     static void checkMax(String field, long length, int max) {
@@ -99,9 +112,29 @@ final class WireWriter {
         return this;
     }
 
+    WireWriter lifetime(Lifetime l) {
+        return u64(l.ttlMillis()).u32(l.graceMillis()).u32(l.flags());
+    }
+
+    WireWriter inspected(InspectInfo i) {
+        return entry(i.entry())
+                .lifetime(i.lifetime())
+                .u64(i.expiresAtMillis())
+                .u32(i.boundPid())
+                .u64(i.ownerExitedAtMillis())
+                .u8(i.hangupWatched() ? InspectInfo.WATCH_HANGUP : 0)
+                .u32(i.mountId())
+                .string(i.mountPoint())
+                .u64(i.device())
+                .u64(i.inode())
+                .string(i.socket())
+                .string(i.peer());
+    }
+
     WireWriter entry(EntryInfo e) {
         return u64(e.id())
                 .string(e.name())
+                .string(e.namespace())
                 .u8(e.kind().code())
                 .u32(e.openFlags())
                 .u32(e.pid())

@@ -17,11 +17,19 @@ class GoldenVectorTest {
             02                           // type SAVE
             00 00                        // flags: none
             02 00 00 00 00 00 00 00      // request id 2
-            0d 00 00 00                  // body length 13
+            1f 00 00 00                  // body length 31
             01 00 00 00                  // fd count 1
             02 00 64 62                  // name: length 2, "db"
             05 00 00 00 68 65 6c 6c 6f   // metadata: length 5, "hello"
+            00 00                        // namespace: "", the peer's default
+            60 ea 00 00 00 00 00 00      // ttl 60000 ms
+            88 13 00 00                  // grace 5000 ms
+            01 00 00 00                  // lifetime flags: OWNER_BOUND
             """);
+
+    /** The SAVE of the example: the lifetime it asks for. */
+    private static final Request.Save SAVE_DB_REQUEST = new Request.Save("db",
+            "hello".getBytes(StandardCharsets.UTF_8), "", new Lifetime(60_000, true, 5_000, false));
 
     /** Its reply, from the same page. */
     private static final byte[] SAVED_1 = hex("""
@@ -39,7 +47,7 @@ class GoldenVectorTest {
 
     @Test
     void encode_saveExample_matchesSpecBytes() {
-        byte[] frame = Frames.encode(2, new Request.Save("db", "hello".getBytes(StandardCharsets.UTF_8)));
+        byte[] frame = Frames.encode(2, SAVE_DB_REQUEST);
 
         assertThat(frame).isEqualTo(SAVE_DB);
     }
@@ -48,8 +56,8 @@ class GoldenVectorTest {
     void decode_saveExample_givesSaveOfDb() throws ProtocolException {
         DecodedRequest decoded = Frames.decodeRequest(SAVE_DB);
 
-        assertThat(decoded.header()).isEqualTo(new FrameHeader(1, 2, 0, 2, 13, 1));
-        assertThat(decoded.request()).isEqualTo(new Request.Save("db", "hello".getBytes(StandardCharsets.UTF_8)));
+        assertThat(decoded.header()).isEqualTo(new FrameHeader(1, 2, 0, 2, 31, 1));
+        assertThat(decoded.request()).isEqualTo(SAVE_DB_REQUEST);
     }
 
     @Test
@@ -120,12 +128,13 @@ class GoldenVectorTest {
                 46 44 53 54                  // magic
                 01 83 00 00                  // version 1, type: RESTORE reply, flags: none
                 09 00 00 00 00 00 00 00      // request id 9
-                3a 00 00 00                  // body length 58
+                44 00 00 00                  // body length 68
                 01 00 00 00                  // fd count 1
                 00 00 00 00                  // errno 0
                 00 00                        // message ""
                 01 00 00 00 00 00 00 00      // entry id 1
                 02 00 64 62                  // name: length 2, "db"
+                08 00 75 69 64 2e 31 30 30 30   // namespace: length 8, "uid.1000"
                 01                           // kind 1: regular file
                 02 80 00 00                  // open flags 0x8002: O_RDWR | O_LARGEFILE
                 d2 04 00 00                  // pid 1234
@@ -135,11 +144,11 @@ class GoldenVectorTest {
                 07 00 2f 74 6d 70 2f 64 62   // target: length 7, "/tmp/db"
                 02 00 00 00 68 69            // metadata: length 2, "hi"
                 """);
-        EntryInfo entry = new EntryInfo(1, "db", FileKind.REGULAR, 0x8002, 1234, 1000, 1001, 1_700_000_000_000L,
-                "/tmp/db", "hi".getBytes(StandardCharsets.UTF_8));
+        EntryInfo entry = new EntryInfo(1, "db", "uid.1000", FileKind.REGULAR, 0x8002, 1234, 1000, 1001,
+                1_700_000_000_000L, "/tmp/db", "hi".getBytes(StandardCharsets.UTF_8));
 
         assertThat(Frames.encode(0x83, 9, false, new Reply.Restored(entry))).isEqualTo(expected);
-        assertThat(entry.encodedSize()).isEqualTo(58 - 4 - 2);
+        assertThat(entry.encodedSize()).isEqualTo(68 - 4 - 2);
     }
 
     @Test
@@ -171,5 +180,136 @@ class GoldenVectorTest {
                 """);
 
         assertThat(Frames.encode(0x86, 5, true, new Reply.Listed(java.util.List.of()))).isEqualTo(expected);
+    }
+
+    @Test
+    void encode_welcome_matchesHandWrittenBytes() {
+        byte[] expected = hex("""
+                46 44 53 54                  // magic
+                01 81 00 00                  // version 1, type: HELLO reply, flags: none
+                01 00 00 00 00 00 00 00      // request id 1
+                2a 00 00 00                  // body length 42
+                00 00 00 00                  // fd count 0
+                00 00 00 00                  // errno 0
+                00 00                        // message ""
+                01 00                        // version 1
+                00 00 00 00 00 00 00 00      // features: none
+                92 10 00 00                  // daemon pid 4242
+                00 00 02 00                  // max frame 131072
+                ff 00                        // max name 255
+                00 00 01 00                  // max metadata 65536
+                fd 00                        // max fds per frame 253
+                08 00 75 69 64 2e 31 30 30 30   // namespace: length 8, "uid.1000"
+                """);
+        Reply.Welcome welcome = new Reply.Welcome(1, 0, 4242, Limits.MAX_FRAME, Limits.MAX_NAME_BYTES,
+                Limits.MAX_METADATA, Limits.MAX_FDS_PER_FRAME, "uid.1000");
+
+        assertThat(Frames.encode(0x81, 1, false, welcome)).isEqualTo(expected);
+    }
+
+    @Test
+    void encode_inspect_isAHeaderOnly() {
+        byte[] expected = hex("""
+                46 44 53 54                  // magic
+                01 07 00 00                  // version 1, type INSPECT, flags: none
+                0b 00 00 00 00 00 00 00      // request id 11
+                00 00 00 00                  // body length 0
+                00 00 00 00                  // fd count 0
+                """);
+
+        assertThat(Frames.encode(11, new Request.Inspect())).isEqualTo(expected);
+    }
+
+    @Test
+    void encode_inspectedEntry_matchesHandWrittenBytes() throws ProtocolException {
+        byte[] expected = hex("""
+                46 44 53 54                  // magic
+                01 87 00 00                  // version 1, type: INSPECT reply, flags: none
+                0b 00 00 00 00 00 00 00      // request id 11
+                84 00 00 00                  // body length 132
+                00 00 00 00                  // fd count 0
+                00 00 00 00                  // errno 0
+                00 00                        // message ""
+                01 00 00 00                  // count 1
+                01 00 00 00 00 00 00 00      // entry id 1
+                02 00 64 62                  // name: length 2, "db"
+                03 00 61 70 70               // namespace: length 3, "app"
+                01                           // kind 1: regular file
+                02 80 00 00                  // open flags 0x8002: O_RDWR | O_LARGEFILE
+                d2 04 00 00                  // pid 1234
+                e8 03 00 00                  // uid 1000
+                e9 03 00 00                  // gid 1001
+                00 68 e5 cf 8b 01 00 00      // saved at 1700000000000 ms
+                07 00 2f 74 6d 70 2f 64 62   // target: length 7, "/tmp/db"
+                00 00 00 00                  // metadata: none
+                60 ea 00 00 00 00 00 00      // ttl 60000 ms
+                88 13 00 00                  // grace 5000 ms
+                01 00 00 00                  // lifetime flags: OWNER_BOUND
+                60 52 e6 cf 8b 01 00 00      // expires at 1700000060000 ms
+                d2 04 00 00                  // bound to pid 1234
+                00 00 00 00 00 00 00 00      // owner exited at: not yet
+                00                           // watch flags: none (a regular file never hangs up)
+                1f 00 00 00                  // mount id 31
+                04 00 2f 74 6d 70            // mount point: length 4, "/tmp"
+                01 08 00 00 00 00 00 00      // device 8:1
+                2a 00 00 00 00 00 00 00      // inode 42
+                00 00                        // socket: none
+                00 00                        // peer: none
+                """);
+        EntryInfo entry = new EntryInfo(1, "db", "app", FileKind.REGULAR, 0x8002, 1234, 1000, 1001,
+                1_700_000_000_000L, "/tmp/db", new byte[0]);
+        InspectInfo inspected = new InspectInfo(entry, new Lifetime(60_000, true, 5_000, false),
+                1_700_000_060_000L, 1234, 0, false, 31, "/tmp", 0x801, 42, "", "");
+
+        assertThat(Frames.encode(0x87, 11, false, new Reply.Inspected(java.util.List.of(inspected))))
+                .isEqualTo(expected);
+        assertThat(Frames.decodeReply(expected).reply())
+                .isEqualTo(new Reply.Inspected(java.util.List.of(inspected)));
+        assertThat(inspected.releaseAtMillis()).isZero();
+    }
+
+    @Test
+    void encode_dropByMountAndItsReply_matchHandWrittenBytes() {
+        byte[] request = hex("""
+                46 44 53 54                  // magic
+                01 08 00 00                  // version 1, type DROP, flags: none
+                0c 00 00 00 00 00 00 00      // request id 12
+                07 00 00 00                  // body length 7
+                00 00 00 00                  // fd count 0
+                01                           // target tag 1: mount
+                04 00 2f 6d 6e 74            // path: length 4, "/mnt"
+                """);
+        byte[] reply = hex("""
+                46 44 53 54                  // magic
+                01 88 00 00                  // version 1, type: DROP reply, flags: none
+                0c 00 00 00 00 00 00 00      // request id 12
+                0a 00 00 00                  // body length 10
+                00 00 00 00                  // fd count 0
+                00 00 00 00                  // errno 0
+                00 00                        // message ""
+                02 00 00 00                  // count 2
+                """);
+
+        assertThat(Frames.encode(12, new Request.Drop(new DropTarget.Mount("/mnt")))).isEqualTo(request);
+        assertThat(Frames.encode(0x88, 12, false, new Reply.Dropped(2))).isEqualTo(reply);
+    }
+
+    @Test
+    void encode_dropByUidNamespaceAndId_matchHandWrittenBytes() {
+        assertThat(Frames.encode(1, new Request.Drop(new DropTarget.Uid(1000)))).isEqualTo(hex("""
+                46 44 53 54 01 08 00 00  01 00 00 00 00 00 00 00  05 00 00 00  00 00 00 00
+                02                           // target tag 2: uid
+                e8 03 00 00                  // uid 1000
+                """));
+        assertThat(Frames.encode(1, new Request.Drop(new DropTarget.Namespace("app")))).isEqualTo(hex("""
+                46 44 53 54 01 08 00 00  01 00 00 00 00 00 00 00  06 00 00 00  00 00 00 00
+                03                           // target tag 3: namespace
+                03 00 61 70 70               // namespace: length 3, "app"
+                """));
+        assertThat(Frames.encode(1, new Request.Drop(new DropTarget.Id(7)))).isEqualTo(hex("""
+                46 44 53 54 01 08 00 00  01 00 00 00 00 00 00 00  09 00 00 00  00 00 00 00
+                04                           // target tag 4: id
+                07 00 00 00 00 00 00 00      // id 7
+                """));
     }
 }

@@ -16,6 +16,8 @@ class MessageTypeTest {
         assertThat(MessageType.REMOVE.code()).isEqualTo(0x04);
         assertThat(MessageType.TAKE.code()).isEqualTo(0x05);
         assertThat(MessageType.LIST.code()).isEqualTo(0x06);
+        assertThat(MessageType.INSPECT.code()).isEqualTo(0x07);
+        assertThat(MessageType.DROP.code()).isEqualTo(0x08);
         assertThat(MessageType.TAKE.replyCode()).isEqualTo(0x85);
     }
 
@@ -29,7 +31,7 @@ class MessageTypeTest {
     @Test
     void ofCode_undefinedOrReplyCode_isEmpty() {
         assertThat(MessageType.ofCode(0)).isEmpty();
-        assertThat(MessageType.ofCode(7)).isEmpty();
+        assertThat(MessageType.ofCode(9)).isEmpty();
         assertThat(MessageType.ofCode(0x82)).isEmpty();
         assertThat(MessageType.ofCode(-1)).isEmpty();
     }

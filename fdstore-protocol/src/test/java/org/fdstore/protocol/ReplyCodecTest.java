@@ -20,7 +20,15 @@ class ReplyCodecTest {
         return Stream.of(
                 Arguments.of(0x81, false, new Reply.Welcome(1, 0, 4242, Limits.MAX_FRAME, Limits.MAX_NAME_BYTES,
                         Limits.MAX_METADATA, Limits.MAX_FDS_PER_FRAME)),
-                Arguments.of(0x81, false, new Reply.Welcome(0xFFFF, -1L, -1, -1, 0xFFFF, -1, 0xFFFF)),
+                Arguments.of(0x81, false, new Reply.Welcome(0xFFFF, -1L, -1, -1, 0xFFFF, -1, 0xFFFF,
+                        "n".repeat(Limits.MAX_NAMESPACE_BYTES))),
+                Arguments.of(0x81, false, new Reply.Welcome(1, 0, 1, 2, 3, 4, 5, "uid.1000")),
+                Arguments.of(0x87, false, new Reply.Inspected(List.of())),
+                Arguments.of(0x87, true, new Reply.Inspected(List.of(Entries.dbInspected(),
+                        Entries.socketInspected(2), Entries.socketInspected(3)))),
+                Arguments.of(0x87, false, new Reply.Inspected(List.of(Entries.extremeInspected(-1L)))),
+                Arguments.of(0x88, false, new Reply.Dropped(0)),
+                Arguments.of(0x88, false, new Reply.Dropped(-1)),
                 Arguments.of(0x82, false, new Reply.Saved(1)),
                 Arguments.of(0x82, false, new Reply.Saved(-1L)),
                 Arguments.of(0x83, false, new Reply.Restored(Entries.db())),
@@ -100,7 +108,7 @@ class ReplyCodecTest {
 
     @Test
     void decode_undefinedReplyType_failsWithEproto() {
-        byte[] frame = Frames.withByte(Frames.encode(0x82, 1, false, new Reply.Saved(1)), 5, 0x87);
+        byte[] frame = Frames.withByte(Frames.encode(0x82, 1, false, new Reply.Saved(1)), 5, 0x89);
 
         assertThat(Frames.failure(() -> Frames.decodeReply(frame))).hasMessageContaining("defines no such reply");
     }
@@ -176,8 +184,8 @@ class ReplyCodecTest {
     void decode_entryTargetOverLimit_failsWithEproto() {
         EntryInfo entry = new EntryInfo(1, "", FileKind.PIPE, 0, 1, 0, 0, 0, "t".repeat(4096), new byte[0]);
         byte[] frame = Frames.encode(0x83, 1, false, new Reply.Restored(entry));
-        // The target's u16 length sits after errno, message, id, name, kind and four u32s and the u64 time.
-        int lengthOffset = 24 + 4 + 2 + 8 + 2 + 1 + 16 + 8;
+        // The target's u16 length sits after errno, message, id, name, namespace, kind, four u32s and the u64 time.
+        int lengthOffset = 24 + 4 + 2 + 8 + 2 + 2 + 1 + 16 + 8;
         byte[] longer = Frames.withTrailingBytes(frame, 1);
         System.arraycopy(frame, lengthOffset + 2, longer, lengthOffset + 3, frame.length - lengthOffset - 2);
         longer[lengthOffset] = 0x01;  // 4097
@@ -191,7 +199,7 @@ class ReplyCodecTest {
     @Test
     void decode_unknownKindCode_givesUnknownKind() throws ProtocolException {
         byte[] frame = Frames.encode(0x83, 1, false, new Reply.Restored(Entries.db()));
-        int kindOffset = 24 + 4 + 2 + 8 + 2 + 2;
+        int kindOffset = 24 + 4 + 2 + 8 + 2 + 2 + 2 + 8;
 
         Reply reply = ReplyCodec.decode(ByteBuffer.wrap(Frames.withByte(frame, kindOffset, 200)), 1).reply();
 

@@ -29,13 +29,24 @@ class RequestCodecTest {
                 new Request.Save("", new byte[0]),
                 new Request.Save("données/база/数据库/🗄", new byte[] {0, -1, 127, -128}),
                 new Request.Save("n".repeat(255), random),
+                new Request.Save("uid.1000/db", new byte[0], "", new Lifetime(60_000, false, 0, false)),
+                new Request.Save("", new byte[] {1}, "fuse.7", new Lifetime(0, true, 10_000, true)),
+                new Request.Save("x", new byte[0], "n".repeat(300), new Lifetime(-1L, true, -1, false)),
                 new Request.Restore(new Selector.ById(1)),
                 new Request.Restore(new Selector.ByName("db")),
                 new Request.Remove(new Selector.ById(-1L)),
                 new Request.Remove(new Selector.ByName("名前")),
                 new Request.Take(new Selector.ById(42)),
                 new Request.Take(new Selector.ByName("")),
-                new Request.ListEntries());
+                new Request.ListEntries(),
+                new Request.Inspect(),
+                new Request.Drop(new DropTarget.Mount("/mnt/data")),
+                new Request.Drop(new DropTarget.Mount("/".repeat(Limits.MAX_PATH_BYTES))),
+                new Request.Drop(new DropTarget.Uid(1000)),
+                new Request.Drop(new DropTarget.Uid(-1)),
+                new Request.Drop(new DropTarget.Namespace("uid.1000")),
+                new Request.Drop(new DropTarget.Namespace("")),
+                new Request.Drop(new DropTarget.Id(-1L)));
     }
 
     @ParameterizedTest
@@ -186,7 +197,7 @@ class RequestCodecTest {
 
         assertThatThrownBy(() -> RequestCodec.encode(1, save, out))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("131101 bytes");
+                .hasMessageContaining("131119 bytes");
         assertThat(out.position()).isZero();
     }
 
@@ -291,7 +302,7 @@ class RequestCodecTest {
 
     @Test
     void decode_undefinedType_givesUnknownAndSkipsBody() throws ProtocolException {
-        for (int type : new int[] {0, 7, 0x42, 0x81, 0xFE, 0xFF}) {
+        for (int type : new int[] {0, 9, 0x42, 0x81, 0xFE, 0xFF}) {
             byte[] frame = Frames.withTrailingBytes(Frames.withByte(Frames.encode(9, new Request.ListEntries()), 5,
                     type), 17);
 
@@ -342,7 +353,61 @@ class RequestCodecTest {
         assertThat(new Request.Take(new Selector.ById(1)).fdCount()).isZero();
         assertThat(new Request.ListEntries().type()).isEqualTo(MessageType.LIST);
         assertThat(new Request.ListEntries().code()).isEqualTo(6);
+        assertThat(new Request.Inspect().type()).isEqualTo(MessageType.INSPECT);
+        assertThat(new Request.Drop(new DropTarget.Id(1)).type()).isEqualTo(MessageType.DROP);
+        assertThat(new Request.Drop(new DropTarget.Id(1)).fdCount()).isZero();
         assertThat(new Request.Unknown(0x42).fdCount()).isZero();
+    }
+
+    @Test
+    void decode_reservedLifetimeFlags_failsWithEproto() {
+        byte[] valid = Frames.encode(4, new Request.Save("db", new byte[0]));
+        byte[] frame = Frames.withInt(valid, valid.length - 4, 4);
+
+        ProtocolException e = Frames.failure(() -> Frames.decodeRequest(frame));
+
+        assertThat(e.errno()).isEqualTo(Errno.EPROTO);
+        assertThat(e).hasMessage("SAVE frame: SAVE lifetime flags set reserved bits 0x4");
+        assertThat(e.requestId()).isEqualTo(4);
+    }
+
+    @Test
+    void decode_badDropTag_failsWithEproto() {
+        for (int tag : new int[] {0, 5, 0xFF}) {
+            byte[] frame = Frames.withByte(Frames.encode(6, new Request.Drop(new DropTarget.Id(1))), 24, tag);
+
+            ProtocolException e = Frames.failure(() -> Frames.decodeRequest(frame));
+
+            assertThat(e.errno()).isEqualTo(Errno.EPROTO);
+            assertThat(e).hasMessage("DROP frame: drop target tag " + tag
+                    + " is none of 1 (mount), 2 (uid), 3 (namespace), 4 (id)");
+        }
+    }
+
+    @Test
+    void decode_dropMountPathOverLimit_failsWithEproto() {
+        byte[] frame = Frames.withTrailingBytes(
+                Frames.encode(6, new Request.Drop(new DropTarget.Mount("/".repeat(Limits.MAX_PATH_BYTES)))), 1);
+        frame[24 + 1] = 0x01;   // path length 4097, little-endian
+        frame[24 + 2] = 0x10;
+
+        assertThat(Frames.failure(() -> Frames.decodeRequest(frame)))
+                .hasMessage("DROP frame: drop mount path length 4097 exceeds 4096");
+    }
+
+    @Test
+    void encode_dropMountPathOverLimit_throwsIllegalArgument() {
+        assertThatThrownBy(() -> Frames.encode(1, new Request.Drop(new DropTarget.Mount("/".repeat(4097)))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void save_twoArgumentConstructor_isDefaultNamespaceAndLifetime() {
+        Request.Save save = new Request.Save("db", new byte[0]);
+
+        assertThat(save.namespace()).isEmpty();
+        assertThat(save.lifetime()).isEqualTo(Lifetime.DEFAULT);
+        assertThat(save).isNotEqualTo(new Request.Save("db", new byte[0], "", new Lifetime(1, false, 0, false)));
     }
 
     @Test
@@ -362,10 +427,11 @@ class RequestCodecTest {
     /** A SAVE frame, request id 9, whose metadata length field says {@code metadataLength}, with that many bytes. */
     private static byte[] saveFrame(String name, int metadataLength) {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        int body = 2 + nameBytes.length + 4 + metadataLength;
+        int body = 2 + nameBytes.length + 4 + metadataLength + 2 + 16;
         ByteBuffer b = ByteBuffer.allocate(24 + body).order(ByteOrder.LITTLE_ENDIAN);
         new FrameHeader(1, 2, 0, 9, body, 1).write(b);
         b.putShort((short) nameBytes.length).put(nameBytes).putInt(metadataLength);
+        b.position(b.position() + metadataLength).putShort((short) 0).putLong(0).putInt(0).putInt(0);
         return b.array();
     }
 }

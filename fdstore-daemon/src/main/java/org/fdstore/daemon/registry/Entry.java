@@ -1,11 +1,12 @@
 package org.fdstore.daemon.registry;
 
+import java.nio.charset.StandardCharsets;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.PeerCredentials;
-import java.nio.charset.StandardCharsets;
 import org.fdstore.protocol.EntryInfo;
+import org.fdstore.protocol.Lifetime;
 import org.fdstore.protocol.Limits;
 
 /**
@@ -16,22 +17,28 @@ import org.fdstore.protocol.Limits;
  */
 public final class Entry {
     private final long id;
+    private final String namespace;
     private final String name;
     private final Fd fd;
     private final byte[] metadata;
     private final PeerCredentials owner;
     private final long savedAtMillis;
     private final FdDescription description;
+    private final Lifetime lifetime;
+    /** The mount the fd was opened through, read from fdinfo on first need; 0 until then, -1 if unreadable. */
+    private int mountId;
 
-    Entry(long id, String name, Fd fd, byte[] metadata, PeerCredentials owner, long savedAtMillis,
-          FdDescription description) {
+    Entry(long id, String namespace, String name, Fd fd, byte[] metadata, PeerCredentials owner, long savedAtMillis,
+          FdDescription description, Lifetime lifetime) {
         this.id = id;
+        this.namespace = namespace;
         this.name = name;
         this.fd = fd;
         this.metadata = metadata;
         this.owner = owner;
         this.savedAtMillis = savedAtMillis;
         this.description = description;
+        this.lifetime = lifetime;
     }
 
     /** The entry's id, the smallest free integer ≥ 1 when it was saved. */
@@ -39,9 +46,19 @@ public final class Entry {
         return id;
     }
 
-    /** The entry's unique name, or "" if it has none. */
+    /** The namespace it lives in. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The entry's name, unique in its namespace, or "" if it has none. */
     public String name() {
         return name;
+    }
+
+    /** {@code namespace/name}, or "" when unnamed. */
+    public String qualifiedName() {
+        return name.isEmpty() ? "" : namespace + "/" + name;
     }
 
     /** The stored descriptor, owned by the registry. */
@@ -54,9 +71,34 @@ public final class Entry {
         return owner;
     }
 
+    /** When it was saved, by the daemon's clock. */
+    public long savedAtMillis() {
+        return savedAtMillis;
+    }
+
+    /** Bytes of metadata it holds, for quotas. */
+    public int metadataBytes() {
+        return metadata.length;
+    }
+
     /** What the descriptor referred to when it was saved. */
     public FdDescription description() {
         return description;
+    }
+
+    /** The lifetime chosen at save. */
+    public Lifetime lifetime() {
+        return lifetime;
+    }
+
+    /** The mount id read from fdinfo, 0 if not read yet, -1 if it could not be. It never changes for an fd. */
+    public int knownMountId() {
+        return mountId;
+    }
+
+    /** Remembers the mount id once read. */
+    public void rememberMountId(int id) {
+        this.mountId = id;
     }
 
     /** The entry as the protocol sends it, with the description recorded at save time. */
@@ -74,16 +116,21 @@ public final class Entry {
     }
 
     private EntryInfo info(FdDescription d) {
-        return new EntryInfo(id, name, d.kind(), d.openFlags(), owner.pid(), owner.uid(), owner.gid(),
+        return new EntryInfo(id, name, namespace, d.kind(), d.openFlags(), owner.pid(), owner.uid(), owner.gid(),
                 savedAtMillis, fitTarget(d.target()), metadata);
     }
 
     /** A path of PATH_MAX plus " (deleted)" can exceed the wire's limit: cut it at a character boundary. */
-    static String fitTarget(String target) {
-        if (target.length() * 3 <= Limits.MAX_TARGET_BYTES) return target;
-        byte[] bytes = target.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= Limits.MAX_TARGET_BYTES) return target;
-        int end = Limits.MAX_TARGET_BYTES;
+    public static String fitTarget(String target) {
+        return fit(target, Limits.MAX_TARGET_BYTES);
+    }
+
+    /** {@code text} cut to at most {@code maxBytes} of UTF-8, at a character boundary. */
+    public static String fit(String text, int maxBytes) {
+        if (text.length() * 3 <= maxBytes) return text;
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) return text;
+        int end = maxBytes;
         while (end > 0 && (bytes[end] & 0xC0) == 0x80) end--;
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }

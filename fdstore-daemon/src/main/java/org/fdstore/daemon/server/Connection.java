@@ -5,14 +5,16 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.fdstore.daemon.policy.Access;
+import org.fdstore.daemon.policy.PeerIdentity;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Socket;
 
 /**
- * One client connection: its socket, its kernel-verified peer, the agreed protocol version, and the replies waiting
- * for room in its socket.
+ * One client connection: its socket, its kernel-verified peer and what the policy grants it, the agreed protocol
+ * version, and the replies waiting for room in its socket.
  *
  * <p>Not thread safe: owned by the event loop. Replies leave in the order their requests came.
  */
@@ -20,6 +22,8 @@ final class Connection {
     final long token;
     final Fd socket;
     final PeerCredentials peer;
+    /** The peer's identity, read at accept, and its rights under the policy. */
+    final Access access;
     /**
      * The peer closed its end (EPIPE on a reply): replies are dropped, but the requests it already sent are still
      * carried out, because a request is durable once the client's sendmsg returned.
@@ -32,10 +36,11 @@ final class Connection {
     private final ArrayDeque<QueuedFrame> outbox = new ArrayDeque<>();
     private int queuedFds;
 
-    Connection(long token, Fd socket, PeerCredentials peer) {
+    Connection(long token, Fd socket, PeerCredentials peer, PeerIdentity identity) {
         this.token = token;
         this.socket = socket;
         this.peer = peer;
+        this.access = new Access(identity);
     }
 
     boolean hasQueued() {

@@ -1,41 +1,51 @@
 package org.fdstore.daemon.server;
 
-import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.fdstore.daemon.observe.EventLog;
-import org.fdstore.daemon.policy.Access;
+import org.fdstore.daemon.observe.Inspector;
+import org.fdstore.daemon.observe.MountTable;
+import org.fdstore.daemon.policy.Policy;
+import org.fdstore.daemon.policy.Right;
 import org.fdstore.daemon.registry.Entry;
 import org.fdstore.daemon.registry.Refusal;
-import org.fdstore.daemon.registry.Registry;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.Pidfd;
 import org.fdstore.protocol.DecodedRequest;
+import org.fdstore.protocol.DropTarget;
 import org.fdstore.protocol.EntryInfo;
+import org.fdstore.protocol.InspectInfo;
 import org.fdstore.protocol.Limits;
 import org.fdstore.protocol.Names;
-import org.fdstore.protocol.ReplyCodec;
+import org.fdstore.protocol.QualifiedName;
 import org.fdstore.protocol.Reply;
+import org.fdstore.protocol.ReplyCodec;
 import org.fdstore.protocol.Request;
+import org.fdstore.protocol.Selector;
 
 /**
- * Carries out one well-formed request against the registry and answers it. Every request gets exactly one reply
- * (LIST: one reply in several frames), every fd that came with it is either stored or closed, and a refused request
- * changes nothing.
+ * Carries out one well-formed request against the store and answers it. Every request gets exactly one reply
+ * (LIST and INSPECT: one reply in several frames), every fd that came with it is either stored or closed, and a
+ * refused request changes nothing.
+ *
+ * <p>Authorisation: an entry in a namespace where the peer holds no right is out of its reach and answers exactly
+ * as a missing one (ENOENT, same message); an entry it can reach but may not act on is refused with EACCES, as is a
+ * SAVE into a namespace where it may not save.
  *
  * <p>Not thread safe: called by the event loop only.
  */
 final class RequestHandler {
-    private final Registry registry;
+    private final Store store;
     private final EventLog log;
-    private final Clock clock;
     private final int daemonPid;
 
-    RequestHandler(Registry registry, EventLog log, Clock clock, int daemonPid) {
-        this.registry = registry;
+    RequestHandler(Store store, EventLog log, int daemonPid) {
+        this.store = store;
         this.log = log;
-        this.clock = clock;
         this.daemonPid = daemonPid;
     }
 
@@ -60,30 +70,34 @@ final class RequestHandler {
             Reply reply = switch (request) {
                 case Request.Save save -> save(c, save, fds.getFirst());
                 case Request.Restore restore -> {
-                    Entry entry = registry.find(restore.selector(), e -> Access.reaches(c.peer, e));
-                    logOk(c, "restore", entry);
+                    Entry entry = find(c, restore.selector(), Right.RESTORE);
+                    String rebound = claimInGrace(c, entry);
+                    audit(c, "restore", entry, "rebound_to", rebound);
                     out.reply(c, replyType, requestId, false, new Reply.Restored(entry.info()), List.of(entry.fd()));
                     yield null;
                 }
                 case Request.Take take -> {
-                    Entry entry = registry.find(take.selector(), e -> Access.reaches(c.peer, e));
-                    registry.remove(entry);
-                    logOk(c, "take", entry);
+                    Entry entry = find(c, take.selector(), Right.TAKE);
+                    audit(c, "take", entry);
                     out.reply(c, replyType, requestId, false, new Reply.Restored(entry.info()), List.of(entry.fd()));
-                    entry.fd().close();
+                    store.release(entry);
                     yield null;
                 }
                 case Request.Remove remove -> {
-                    Entry entry = registry.find(remove.selector(), e -> Access.reaches(c.peer, e));
-                    registry.remove(entry);
-                    entry.fd().close();
-                    logOk(c, "remove", entry);
+                    Entry entry = find(c, remove.selector(), Right.REMOVE);
+                    store.release(entry);
+                    audit(c, "remove", entry);
                     yield new Reply.Removed(entry.id());
                 }
                 case Request.ListEntries list -> {
                     list(c, replyType, requestId, out);
                     yield null;
                 }
+                case Request.Inspect inspect -> {
+                    inspect(c, replyType, requestId, out);
+                    yield null;
+                }
+                case Request.Drop drop -> drop(c, drop.target());
                 case Request.Unknown unknown -> throw new Refusal(Errno.ENOSYS,
                         "message type 0x" + Integer.toHexString(unknown.code()) + " is not defined in version " + c.version);
                 case Request.Hello hello -> throw new IllegalStateException("HELLO is answered above");
@@ -91,7 +105,8 @@ final class RequestHandler {
             if (reply != null) out.reply(c, replyType, requestId, false, reply, List.of());
         } catch (Refusal refusal) {
             closeAll(fds);
-            log.log(operation(request), "conn", c.token, "pid", c.peer.pid(), "uid", c.peer.uid(),
+            store.audit.refusal(c.peer.uid(), operation(request), "conn", c.token, "pid", c.peer.pid(),
+                    "uid", Integer.toUnsignedString(c.peer.uid()), "object", object(request),
                     "result", refusal.errno().name(), "reason", refusal.getMessage());
             out.reply(c, replyType, requestId, false, Reply.Failure.of(refusal.errno(), refusal.getMessage()), List.of());
         }
@@ -115,15 +130,39 @@ final class RequestHandler {
             return;
         }
         c.version = Limits.VERSION;
-        log.log("hello", "conn", c.token, "pid", c.peer.pid(), "uid", c.peer.uid(), "client", hello.client());
+        String namespace = c.access.defaultNamespace(store.policy());
+        log.log("hello", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+                "client", hello.client(), "namespace", namespace);
         out.reply(c, replyType, requestId, false, new Reply.Welcome(Limits.VERSION, 0L, daemonPid, Limits.MAX_FRAME,
-                Limits.MAX_NAME_BYTES, Limits.MAX_METADATA, Limits.MAX_FDS_PER_FRAME), List.of());
+                Limits.MAX_NAME_BYTES, Limits.MAX_METADATA, Limits.MAX_FDS_PER_FRAME,
+                Names.whyInvalidNamespace(namespace).isEmpty() ? namespace : ""), List.of());
     }
 
     private Reply save(Connection c, Request.Save save, Fd fd) throws Refusal {
+        Policy policy = store.policy();
+        String namespace = save.namespace();
+        String name = "";
         if (!save.name().isEmpty()) {
-            String why = Names.whyInvalid(save.name()).orElse(null);
+            QualifiedName qualified = QualifiedName.parse(save.name());
+            if (qualified.isQualified()) {
+                if (!namespace.isEmpty() && !namespace.equals(qualified.namespace())) {
+                    throw new Refusal(Errno.EINVAL, "name \"" + save.name() + "\" is qualified with namespace \""
+                            + qualified.namespace() + "\", but the request names namespace \"" + namespace + "\"");
+                }
+                namespace = qualified.namespace();
+            }
+            name = qualified.name();
+            String why = Names.whyInvalid(name).orElse(null);
             if (why != null) throw new Refusal(Errno.EINVAL, why);
+        }
+        if (namespace.isEmpty()) namespace = c.access.defaultNamespace(policy);
+        String badNamespace = Names.whyInvalidNamespace(namespace).orElse(null);
+        if (badNamespace != null) throw new Refusal(Errno.EINVAL, badNamespace);
+        if (save.lifetime().graceMillis() != 0 && !save.lifetime().ownerBound()) {
+            throw new Refusal(Errno.EINVAL, "a grace period applies to owner-bound entries only");
+        }
+        if (!c.access.may(policy, Right.SAVE, namespace)) {
+            throw new Refusal(Errno.EACCES, peerName(c) + " may not save in namespace \"" + namespace + "\"");
         }
         FdDescription description;
         try {
@@ -131,20 +170,109 @@ final class RequestHandler {
         } catch (LinuxException e) {
             throw new Refusal(e.errno(), "cannot describe the fd that came with SAVE: " + e.getMessage());
         }
-        Entry entry = registry.add(fd, description, save.name(), save.metadata(), c.peer, clock.millis());
-        logOk(c, "save", entry);
+        Entry entry = store.add(c, fd, description, namespace, name, save.metadata(), save.lifetime());
+        audit(c, "save", entry, "lifetime", entry.lifetime());
         return new Reply.Saved(entry.id());
     }
 
+    /**
+     * The entry {@code selector} names, if the peer may act on it with {@code right}.
+     *
+     * @throws Refusal ENOENT if it is missing or out of reach; EACCES if reachable but {@code right} is not granted
+     */
+    private Entry find(Connection c, Selector selector, Right right) throws Refusal {
+        Policy policy = store.policy();
+        Entry entry = store.registry.find(selector, c.access.defaultNamespace(policy),
+                e -> c.access.reaches(policy, e.namespace()));
+        if (!c.access.may(policy, right, entry.namespace())) {
+            throw new Refusal(Errno.EACCES, peerName(c) + " may not " + right.word() + " entries of namespace \""
+                    + entry.namespace() + "\"");
+        }
+        return entry;
+    }
+
+    /** An owner-bound entry whose owner has exited is claimed by whoever restores it; returns the new pid or null. */
+    private String claimInGrace(Connection c, Entry entry) {
+        if (!store.lifetimes.inGrace(entry)) return null;
+        Pidfd restorer = Store.ownerOf(c);
+        if (restorer == null) return null;
+        int pid = restorer.pid();
+        store.lifetimes.rebind(entry, restorer);
+        return Integer.toString(pid);
+    }
+
     private void list(Connection c, int replyType, long requestId, ReplySink out) {
-        List<EntryInfo> entries = registry.entries(e -> Access.reaches(c.peer, e)).stream()
-                .map(Entry::freshInfo).toList();
+        Policy policy = store.policy();
+        List<EntryInfo> entries = store.registry.entries(e -> c.access.may(policy, Right.LIST, e.namespace()))
+                .stream().map(Entry::freshInfo).toList();
         List<List<EntryInfo>> chunks = ReplyCodec.chunkForList(entries);
         for (int i = 0; i < chunks.size(); i++) {
             out.reply(c, replyType, requestId, i < chunks.size() - 1, new Reply.Listed(chunks.get(i)), List.of());
         }
-        log.log("list", "conn", c.token, "pid", c.peer.pid(), "uid", c.peer.uid(), "entries", entries.size(),
+        log.log("list", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+                "entries", entries.size(), "result", "ok");
+    }
+
+    private void inspect(Connection c, int replyType, long requestId, ReplySink out) {
+        Policy policy = store.policy();
+        Inspector inspector = new Inspector();
+        List<InspectInfo> entries = store.registry.entries(e -> c.access.may(policy, Right.INSPECT, e.namespace()))
+                .stream().map(e -> inspector.inspect(e, store.lifetimes.state(e))).toList();
+        List<List<InspectInfo>> chunks = ReplyCodec.chunkForInspect(entries);
+        for (int i = 0; i < chunks.size(); i++) {
+            out.reply(c, replyType, requestId, i < chunks.size() - 1, new Reply.Inspected(chunks.get(i)), List.of());
+        }
+        log.log("inspect", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+                "entries", entries.size(), "result", "ok");
+    }
+
+    /**
+     * Closes the entries {@code target} matches. Entries out of the peer's reach are not matched at all; if any
+     * matched entry is reachable but the peer may not drop it, nothing is dropped (EACCES).
+     */
+    private Reply drop(Connection c, DropTarget target) throws Refusal {
+        Policy policy = store.policy();
+        List<Entry> matched = switch (target) {
+            case DropTarget.Id id -> {
+                Entry e = store.registry.byId(id.id());
+                if (e == null || !c.access.reaches(policy, e.namespace())) {
+                    throw new Refusal(Errno.ENOENT, "no entry with id " + Long.toUnsignedString(id.id()));
+                }
+                yield List.of(e);
+            }
+            case DropTarget.Uid uid -> store.registry.entries(e -> e.owner().uid() == uid.uid()
+                    && c.access.reaches(policy, e.namespace()));
+            case DropTarget.Namespace ns -> store.registry.entries(e -> e.namespace().equals(ns.namespace())
+                    && c.access.reaches(policy, e.namespace()));
+            case DropTarget.Mount mount -> {
+                String path = mount.path();
+                if (!path.startsWith("/")) throw new Refusal(Errno.EINVAL, "mount path \"" + path + "\" is not absolute");
+                if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
+                MountTable mounts = MountTable.read();
+                if (!mounts.isMountPoint(path)) {
+                    throw new Refusal(Errno.EINVAL, "\"" + path + "\" is not a mount point in the daemon's mount"
+                            + " namespace");
+                }
+                Set<Integer> ids = mounts.atOrBelow(path);
+                yield store.registry.entries(e -> c.access.reaches(policy, e.namespace())
+                        && ids.contains(Inspector.mountId(e)));
+            }
+        };
+        for (Entry e : matched) {
+            if (!c.access.may(policy, Right.DROP, e.namespace())) {
+                throw new Refusal(Errno.EACCES, peerName(c) + " may not drop entries of namespace \""
+                        + e.namespace() + "\" (id " + e.id() + " matches " + target.describe() + ")");
+            }
+        }
+        List<Entry> dropped = new ArrayList<>(matched);
+        for (Entry e : dropped) {
+            store.release(e);
+            audit(c, "drop", e, "by", target.describe());
+        }
+        store.audit.record("drop_request", "conn", c.token, "pid", c.peer.pid(),
+                "uid", Integer.toUnsignedString(c.peer.uid()), "target", target.describe(), "count", dropped.size(),
                 "result", "ok");
+        return new Reply.Dropped(dropped.size());
     }
 
     private static void checkFdCount(Request request, List<Fd> fds) throws Refusal {
@@ -157,10 +285,33 @@ final class RequestHandler {
                 + "; " + fds.size() + " came and were closed");
     }
 
-    private void logOk(Connection c, String operation, Entry entry) {
-        log.log(operation, "conn", c.token, "pid", c.peer.pid(), "uid", c.peer.uid(), "id", entry.id(),
-                "name", entry.name().isEmpty() ? null : entry.name(), "kind", entry.description().kind().label(),
-                "result", "ok");
+    /** One audit line for an operation carried out on {@code entry}; extra pairs with a null value are left out. */
+    private void audit(Connection c, String operation, Entry entry, Object... extra) {
+        Object[] pairs = {"conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+            "id", entry.id(), "namespace", entry.namespace(), "name", entry.name().isEmpty() ? null : entry.name(),
+            "kind", entry.description().kind().label()};
+        Object[] all = new Object[pairs.length + extra.length + 2];
+        System.arraycopy(pairs, 0, all, 0, pairs.length);
+        System.arraycopy(extra, 0, all, pairs.length, extra.length);
+        all[all.length - 2] = "result";
+        all[all.length - 1] = "ok";
+        store.audit.record(operation, all);
+    }
+
+    private static String peerName(Connection c) {
+        return "uid " + Integer.toUnsignedString(c.peer.uid());
+    }
+
+    /** What a refused request was about, for its audit line. */
+    private static String object(Request request) {
+        return switch (request) {
+            case Request.Save s -> s.name().isEmpty() ? "namespace \"" + s.namespace() + "\"" : "name \"" + s.name() + "\"";
+            case Request.Restore r -> r.selector().describe();
+            case Request.Take t -> t.selector().describe();
+            case Request.Remove r -> r.selector().describe();
+            case Request.Drop d -> d.target().describe();
+            default -> null;
+        };
     }
 
     private static String operation(Request request) {

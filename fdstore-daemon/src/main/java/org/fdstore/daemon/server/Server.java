@@ -11,7 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.fdstore.daemon.lifetime.Lifetimes;
+import org.fdstore.daemon.lifetime.Watcher;
+import org.fdstore.daemon.observe.AuditLog;
 import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.daemon.policy.PeerIdentity;
+import org.fdstore.daemon.policy.Policy;
+import org.fdstore.daemon.policy.PolicyException;
+import org.fdstore.daemon.policy.PolicyFile;
+import org.fdstore.daemon.policy.Quota;
 import org.fdstore.daemon.registry.Registry;
 import org.fdstore.linux.Epoll;
 import org.fdstore.linux.Errno;
@@ -37,16 +45,24 @@ import org.fdstore.protocol.RequestCodec;
  * silent client holds only its own connection; one that stays blocked past {@link ServerLimits#slowClientMillis()} is
  * dropped. Malformed frames drop their connection; refused requests get an error reply.
  *
+ * <p>The same loop runs the entries' lifetimes: its epoll set also holds the pidfds of owners and the stored fds
+ * watched for hang-up, and its timeout is cut short by the next TTL or grace deadline. Its tick (at least once a
+ * second) expires what is due, closes rate-limit windows of the audit log, and reloads the policy file when it
+ * changed or SIGHUP asked for it.
+ *
  * <p>{@link #run()} is called by one thread; {@link #stop()} by any.
  */
 public final class Server {
     private static final long LISTENER = 0;
     private static final long WAKE = 1;
     private static final int READS_PER_TURN = 64;
+    private static final int TICK_MILLIS = 1000;
 
     private final Fd listener;
-    private final Registry registry;
+    private final Store store;
     private final EventLog log;
+    private final PolicyFile policyFile;
+    private final Clock clock;
     private final ServerLimits limits;
     private final RequestHandler handler;
     private final EventFd wake;
@@ -59,6 +75,8 @@ public final class Server {
     private final ByteBuffer outView = out.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     private final Sink sink = new Sink();
     private volatile boolean stopping;
+    private volatile boolean reloadRequested;
+    private long lastPolicyCheck;
     private long nextToken = 2;
     private boolean accepting = true;
     /** Duplicated fds held by replies that wait for slow clients, across all connections. */
@@ -66,35 +84,65 @@ public final class Server {
     private Epoll epoll;
 
     /**
-     * A server for an already listening, non-blocking socket. The caller keeps ownership of {@code listener}.
+     * A server for an already listening, non-blocking socket, under the built-in default policy, logging audit
+     * lines with the others. The caller keeps ownership of {@code listener}.
      */
     public Server(Fd listener, Registry registry, EventLog log, Clock clock, ServerLimits limits)
             throws LinuxException {
+        this(listener, registry, log, new AuditLog(log, clock), clock, limits,
+                Policy.builtIn(-1, Quota.Defaults.forCapacity(registry.capacity(), 256L << 20)), null);
+    }
+
+    /**
+     * A server for an already listening, non-blocking socket. The caller keeps ownership of {@code listener}.
+     *
+     * @param policy the policy in force at start
+     * @param policyFile the file {@code policy} came from, watched for changes; null for the built-in policy
+     */
+    public Server(Fd listener, Registry registry, EventLog log, AuditLog audit, Clock clock, ServerLimits limits,
+                  Policy policy, PolicyFile policyFile) throws LinuxException {
         this.listener = listener;
-        this.registry = registry;
         this.log = log;
         this.limits = limits;
-        this.handler = new RequestHandler(registry, log, clock, Unistd.getpid());
+        this.clock = clock;
+        this.policyFile = policyFile;
+        this.store = new Store(registry, policy, audit, clock, new EpollWatcher());
+        this.handler = new RequestHandler(store, log, Unistd.getpid());
         this.wake = EventFd.create();
     }
 
-    /** Serves until {@link #stop()}; then closes every connection. Stored entries stay in the registry. */
+    /**
+     * Serves until {@link #stop()}; then closes every connection and the owners' pidfds. Stored entries stay in
+     * the registry.
+     */
     public void run() throws LinuxException {
         try (Epoll e = Epoll.create(256)) {
             epoll = e;
             epoll.add(listener, Epoll.EPOLLIN, LISTENER);
             epoll.add(wake.fd(), Epoll.EPOLLIN, WAKE);
+            lastPolicyCheck = clock.millis();
             while (!stopping) {
-                int ready = epoll.await(1000);
+                int ready = epoll.await(store.lifetimes.millisUntilNextDeadline(TICK_MILLIS));
                 for (int i = 0; i < ready; i++) dispatch(epoll.token(i), epoll.events(i));
                 tick();
             }
         } finally {
             connections.values().forEach(c -> disconnect(c, "daemon stopping"));
             connections.clear();
+            store.lifetimes.close();
             wake.close();
             arena.close();
             finished.countDown();
+        }
+    }
+
+    /** Asks the loop to reload the policy file (and reopen the audit log) at its next turn. Thread safe. */
+    public void requestReload() {
+        reloadRequested = true;
+        try {
+            wake.signal();
+        } catch (LinuxException ignored) {
+            // The loop has stopped.
         }
     }
 
@@ -115,7 +163,9 @@ public final class Server {
     }
 
     private void dispatch(long token, int events) throws LinuxException {
-        if (token == LISTENER) {
+        if (Lifetimes.owns(token)) {
+            store.lifetimes.handle(token, events);
+        } else if (token == LISTENER) {
             acceptAll();
         } else if (token == WAKE) {
             wake.drain();
@@ -150,10 +200,14 @@ public final class Server {
                 socket.close();
                 continue;
             }
-            Connection c = new Connection(nextToken++, socket, peer);
+            PeerIdentity identity = PeerIdentity.read(peer, socket);
+            Connection c = new Connection(nextToken++, socket, peer, identity);
             connections.put(c.token, c);
             epoll.add(socket, Epoll.EPOLLIN, c.token);
-            log.log("connect", "conn", c.token, "pid", peer.pid(), "uid", peer.uid(), "gid", peer.gid());
+            log.log("connect", "conn", c.token, "pid", peer.pid(), "uid", Integer.toUnsignedString(peer.uid()),
+                    "gid", Integer.toUnsignedString(peer.gid()), "groups", identity.groups().length,
+                    "cgroup", identity.cgroup().isEmpty() ? null : identity.cgroup(),
+                    "verified", identity.verified());
         }
     }
 
@@ -222,6 +276,9 @@ public final class Server {
     }
 
     private void tick() throws LinuxException {
+        store.lifetimes.expireDue();
+        store.audit.tick();
+        reloadPolicyIfDue();
         if (!accepting && !stopping) {
             epoll.modify(listener, Epoll.EPOLLIN, LISTENER);
             accepting = true;
@@ -236,6 +293,37 @@ public final class Server {
         slow.forEach(c -> disconnect(c, "client did not read its replies for " + limits.slowClientMillis() + " ms"));
     }
 
+    /** Reloads the policy file if SIGHUP asked, or once a second if it changed. A broken file keeps the old policy. */
+    private void reloadPolicyIfDue() {
+        boolean requested = reloadRequested;
+        long now = clock.millis();
+        if (!requested && now - lastPolicyCheck < TICK_MILLIS) return;
+        lastPolicyCheck = now;
+        if (requested) {
+            reloadRequested = false;
+            store.audit.reopen();
+        }
+        if (policyFile == null) {
+            if (requested) log.log("policy_reload", "source", store.policy().source(), "result", "unchanged");
+            return;
+        }
+        if (!requested && !policyFile.changed()) return;
+        try {
+            Policy policy = policyFile.load();
+            store.policy(policy);
+            log.log("policy_loaded", "file", policyFile.path(), "rules", policy.ruleCount(),
+                    "trigger", requested ? "SIGHUP" : "change", "result", "ok");
+        } catch (PolicyException e) {
+            log.log("policy_error", "file", policyFile.path(), "line", e.line(), "reason", e.getMessage(),
+                    "result", "kept_previous", "previous", store.policy().source());
+        }
+    }
+
+    /** Number of entries stored; for status and tests. Approximate when read from another thread. */
+    public int entryCount() {
+        return store.registry.size();
+    }
+
     private void disconnect(Connection c, String reason) {
         if (connections.remove(c.token) == null && !stopping) return;
         try {
@@ -246,6 +334,23 @@ public final class Server {
         queuedFds -= c.queuedFds();
         c.close();
         log.log("disconnect", "conn", c.token, "pid", c.peer.pid(), "reason", reason);
+    }
+
+    /** The lifetimes' view of the epoll set. */
+    private final class EpollWatcher implements Watcher {
+        @Override
+        public void watch(Fd fd, int events, long token) throws LinuxException {
+            epoll.add(fd, events, token);
+        }
+
+        @Override
+        public void unwatch(Fd fd) {
+            try {
+                if (epoll != null && fd.isOpen()) epoll.remove(fd);
+            } catch (LinuxException ignored) {
+                // Not in the set (never added, or the set is gone): nothing to undo.
+            }
+        }
     }
 
     /** Encodes replies into the shared send buffer and sends or queues them. */

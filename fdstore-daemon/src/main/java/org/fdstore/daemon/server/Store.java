@@ -1,0 +1,109 @@
+package org.fdstore.daemon.server;
+
+import java.time.Clock;
+import org.fdstore.daemon.lifetime.Expiry;
+import org.fdstore.daemon.lifetime.Lifetimes;
+import org.fdstore.daemon.lifetime.Watcher;
+import org.fdstore.daemon.observe.AuditLog;
+import org.fdstore.daemon.policy.Policy;
+import org.fdstore.daemon.policy.Quotas;
+import org.fdstore.daemon.registry.Entry;
+import org.fdstore.daemon.registry.Refusal;
+import org.fdstore.daemon.registry.Registry;
+import org.fdstore.linux.Errno;
+import org.fdstore.linux.Fd;
+import org.fdstore.linux.FdDescription;
+import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.Pidfd;
+import org.fdstore.protocol.Lifetime;
+
+/**
+ * The registry with everything that must change along with it: quotas, lifetimes and the audit trail. Every entry
+ * enters through {@link #add} and leaves through {@link #release}, so that counts, epoll registrations and pidfds
+ * never disagree with the registry, and a stored fd always leaves the epoll set before it is closed.
+ *
+ * <p>Not thread safe: the event loop owns it.
+ */
+final class Store implements Lifetimes.Ender {
+    final Registry registry;
+    final Quotas quotas = new Quotas();
+    final Lifetimes lifetimes;
+    final AuditLog audit;
+    private final Clock clock;
+    /** The policy in force; replaced whole on reload. */
+    private Policy policy;
+
+    Store(Registry registry, Policy policy, AuditLog audit, Clock clock, Watcher watcher) {
+        this.registry = registry;
+        this.policy = policy;
+        this.audit = audit;
+        this.clock = clock;
+        this.lifetimes = new Lifetimes(watcher, clock, this);
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    void policy(Policy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * Stores {@code fd} for the peer of {@code c}, checking name, capacity and quotas first. On success the
+     * registry owns the fd.
+     *
+     * @throws Refusal EEXIST, ENOSPC or EDQUOT; nothing changed, the fd is still the caller's
+     */
+    Entry add(Connection c, Fd fd, FdDescription description, String namespace, String name, byte[] metadata,
+              Lifetime lifetime) throws Refusal {
+        if (!name.isEmpty()) {
+            Entry existing = registry.named(namespace, name);
+            if (existing != null) {
+                throw new Refusal(Errno.EEXIST, "an entry named \"" + name + "\" exists already in namespace \""
+                        + namespace + "\" (id " + existing.id() + ")");
+            }
+        }
+        int needed = lifetime.ownerBound() ? 2 : 1;
+        if (registry.size() + lifetimes.ownerFds() + needed > registry.capacity()) {
+            throw new Refusal(Errno.ENOSPC, "the store is full: " + registry.capacity()
+                    + " descriptors (entries and owner watches); remove some first");
+        }
+        quotas.check(policy, c.peer.uid(), namespace, metadata.length);
+        Entry entry = registry.add(fd, description, namespace, name, metadata, c.peer, clock.millis(), lifetime);
+        quotas.charge(entry.owner().uid(), namespace, metadata.length);
+        lifetimes.track(entry, lifetime.ownerBound() ? ownerOf(c) : null);
+        return entry;
+    }
+
+    /** A pidfd of the process that connected {@code c}, or null if it can no longer be named (it has exited). */
+    static Pidfd ownerOf(Connection c) {
+        try {
+            return Pidfd.ofPeer(c.socket, c.peer.pid());
+        } catch (LinuxException e) {
+            if (e.errno() != Errno.ENOPROTOOPT) return null;
+        }
+        try {
+            return Pidfd.open(c.peer.pid());
+        } catch (LinuxException e) {
+            return null;
+        }
+    }
+
+    /** Removes {@code entry} everywhere and closes its fd (after any reply carrying it was sent or queued). */
+    void release(Entry entry) {
+        lifetimes.forget(entry);
+        if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
+        entry.fd().close();
+    }
+
+    /** A lifetime ended: logs the expiry and releases the entry. */
+    @Override
+    public void end(Entry entry, Expiry why) {
+        audit.record("expire", "id", entry.id(), "namespace", entry.namespace(),
+                "name", entry.name().isEmpty() ? null : entry.name(), "kind", entry.description().kind().label(),
+                "owner_pid", entry.owner().pid(), "owner_uid", Integer.toUnsignedString(entry.owner().uid()),
+                "reason", why.word(), "result", "closed");
+        release(entry);
+    }
+}

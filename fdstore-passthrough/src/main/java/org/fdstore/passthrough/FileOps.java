@@ -1,0 +1,137 @@
+package org.fdstore.passthrough;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.fdstore.fuse.FuseContext;
+import org.fdstore.fuse.FuseEntry;
+import org.fdstore.fuse.FuseReply;
+import org.fdstore.fuse.FuseRequest;
+import org.fdstore.linux.Fcntl;
+import org.fdstore.linux.Fd;
+import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.Ioctl;
+import org.fdstore.linux.Proc;
+import org.fdstore.linux.Stat;
+import org.fdstore.linux.Unistd;
+
+/**
+ * Open files. A regular file opens with kernel passthrough: its fd is registered as a backing file
+ * (FUSE_DEV_IOC_BACKING_OPEN) and the kernel reads, writes and maps it directly, without this daemon, which keeps
+ * working while no daemon runs. The open fd is kept in the store under the handle number, so a successor can still
+ * fsync, flush and release it.
+ */
+final class FileOps {
+    private static final int IGNORED_ON_REOPEN = Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY;
+    private static final int FOPEN_KEEP_CACHE = 1 << 1;
+    private static final int MAX_READ = 1 << 20;
+    /** Each reader thread reads into its own buffer; the reply is written before the thread takes the next request. */
+    private static final ThreadLocal<MemorySegment> READ_BUFFER =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(MAX_READ, 4096));
+
+    private final Shared shared;
+    private final Lookups lookups;
+
+    FileOps(Shared shared, Lookups lookups) {
+        this.shared = shared;
+        this.lookups = lookups;
+    }
+
+    FuseReply open(FuseRequest.Open r) throws LinuxException {
+        Inode inode = shared.inodes.get(r.context().nodeId());
+        int flags = r.flags() & ~IGNORED_ON_REOPEN;
+        Fd fd = Proc.withFdPath(inode.path(), path -> Fcntl.openat(null, path, flags, 0));
+        return openReply(register(inode.nodeid(), fd, flags, false, r.context().unique()));
+    }
+
+    static FuseReply openReply(Handle handle) {
+        return handle.backingId() > 0 ? FuseReply.openPassthrough(handle.fh(), 0, handle.backingId())
+                : FuseReply.open(handle.fh(), FOPEN_KEEP_CACHE);
+    }
+
+    FuseReply create(FuseRequest.Create r) throws LinuxException {
+        Inode parent = shared.inodes.get(r.context().nodeId());
+        int flags = r.flags() & ~Fcntl.O_NOCTTY;
+        Fd fd = Caller.as(r.context(), () -> Fcntl.openat(parent.path(), r.name(), flags | Fcntl.O_CREAT, r.mode()));
+        FuseEntry entry;
+        try {
+            entry = lookups.lookup(parent, r.name());
+        } catch (LinuxException e) {
+            fd.close();
+            throw e;
+        }
+        Handle handle = register(entry.nodeId(), fd, flags & ~(Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_TRUNC), false,
+                r.context().unique());
+        return createReply(entry, handle);
+    }
+
+    static FuseReply createReply(FuseEntry entry, Handle handle) {
+        return handle.backingId() > 0 ? FuseReply.createPassthrough(entry, handle.fh(), 0, handle.backingId())
+                : FuseReply.create(entry, handle.fh(), FOPEN_KEEP_CACHE);
+    }
+
+    /** Records an open fd as a handle, with a backing id when passthrough applies, and saves it in the store. */
+    Handle register(long nodeid, Fd fd, int flags, boolean directory, long unique) throws LinuxException {
+        int backingId = 0;
+        try {
+            if (!directory && shared.passthrough() && (Stat.fstat(fd).type() == Stat.S_IFREG)) {
+                backingId = Ioctl.backingOpen(shared.device(), fd);
+            }
+        } catch (LinuxException e) {
+            fd.close();
+            throw e;
+        }
+        Handle handle = new Handle(shared.handles.reserve(), nodeid, fd, flags, backingId, directory,
+                unique & ~FuseContext.UNIQUE_RESEND);
+        shared.handles.put(handle);
+        shared.store.saveHandle(handle);
+        return handle;
+    }
+
+    FuseReply read(FuseRequest.Read r) throws LinuxException {
+        Handle handle = shared.handles.get(r.fh());
+        MemorySegment buffer = READ_BUFFER.get();
+        long n = Unistd.pread(handle.fd(), buffer, Math.min(r.size(), MAX_READ), r.offset());
+        return FuseReply.data(buffer.asSlice(0, n));
+    }
+
+    FuseReply write(FuseRequest.Write r) throws LinuxException {
+        Handle handle = shared.handles.get(r.fh());
+        return FuseReply.written(Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset()));
+    }
+
+    void release(long fh) throws LinuxException {
+        Handle handle = shared.handles.remove(fh);
+        if (handle == null) return;
+        try {
+            if (handle.backingId() > 0) Ioctl.backingClose(shared.device(), handle.backingId());
+        } finally {
+            handle.fd().close();
+            shared.store.dropHandle(fh);
+        }
+    }
+
+    /** FLUSH: closing a duplicate releases the POSIX locks the closing process held, as close(2) would. */
+    void flush(long fh) throws LinuxException {
+        shared.handles.get(fh).fd().duplicate().close();
+    }
+
+    void fsync(long fh, int fsyncFlags) throws LinuxException {
+        Fd fd = shared.handles.get(fh).fd();
+        if ((fsyncFlags & 1) != 0) Unistd.fdatasync(fd);
+        else Unistd.fsync(fd);
+    }
+
+    void fallocate(FuseRequest.Fallocate r) throws LinuxException {
+        Fcntl.fallocate(shared.handles.get(r.fh()).fd(), r.mode(), r.offset(), r.length());
+    }
+
+    long lseek(FuseRequest.Lseek r) throws LinuxException {
+        return Unistd.lseek(shared.handles.get(r.fh()).fd(), r.offset(), r.whence());
+    }
+
+    long copyFileRange(FuseRequest.CopyFileRange r) throws LinuxException {
+        Fd in = shared.handles.get(r.fhIn()).fd();
+        Fd out = shared.handles.get(r.fhOut()).fd();
+        return Unistd.copy_file_range(in, r.offIn(), out, r.offOut(), r.length(), (int) r.flags());
+    }
+}
