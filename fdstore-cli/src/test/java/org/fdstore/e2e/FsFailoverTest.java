@@ -99,6 +99,9 @@ class FsFailoverTest {
             String out = text();
             assertThat(out).as("workload output" + fs.log()).contains("errors=0").doesNotContain("error:");
             assertThat(out).containsPattern("copies=[1-9]");
+            // The store must have kept up with every inode and handle, and every handoff must have completed.
+            assertThat(fs.log()).doesNotContain("event=store_failed").doesNotContain("event=handoff_failed")
+                    .doesNotContain("event=standby_failed");
         }
 
         String text() {

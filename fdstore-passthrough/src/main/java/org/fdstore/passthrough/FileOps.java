@@ -107,6 +107,7 @@ final class FileOps {
         } finally {
             handle.fd().close();
             shared.store.dropHandle(fh);
+            shared.handles.release(fh);
         }
     }
 

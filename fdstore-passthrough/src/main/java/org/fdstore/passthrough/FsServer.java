@@ -2,6 +2,8 @@ package org.fdstore.passthrough;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.Restored;
 import org.fdstore.fuse.MountOptions;
@@ -42,12 +44,17 @@ public final class FsServer {
 
     private static void run(PassthroughMount mount, StandbyStarter standby) throws InterruptedException {
         StandbyKeeper keeper = standby == null ? null : new StandbyKeeper(mount.state(), standby);
+        CountDownLatch handedOff = new CountDownLatch(1);
+        AtomicBoolean handingOff = new AtomicBoolean();
         Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("fdstore-handoff").start(() -> {
+            if (!handingOff.compareAndSet(false, true)) return;
             if (keeper != null) keeper.stop();
             try {
                 mount.handOff();
             } catch (IOException | InterruptedException e) {
                 LOG.log(System.Logger.Level.WARNING, "event=handoff_failed reason=\"" + e.getMessage() + "\"");
+            } finally {
+                handedOff.countDown();
             }
         }));
         System.out.println("serving " + mount.id().mountpoint() + " pid=" + Unistd.getpid());
@@ -55,6 +62,8 @@ public final class FsServer {
         if (keeper != null) keeper.start();
         try {
             mount.awaitEnd();
+            // Reading stops early in a handoff: the store must acknowledge every change before the connection closes.
+            if (handingOff.get()) handedOff.await();
         } finally {
             if (keeper != null) keeper.stop();
             mount.close();

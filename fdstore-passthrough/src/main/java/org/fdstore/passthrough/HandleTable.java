@@ -42,11 +42,17 @@ final class HandleTable {
         return handle;
     }
 
-    /** Removes and returns the handle, or null. The caller closes it. */
+    /**
+     * Removes and returns the handle, or null. Its number stays reserved until {@link #release}: the caller sends the
+     * store's removal first, so that a new handle's save under the same name can never overtake it.
+     */
     synchronized Handle remove(long fh) {
-        Handle handle = byFh.remove(fh);
+        return byFh.remove(fh);
+    }
+
+    /** Frees a removed handle's number for reuse. */
+    synchronized void release(long fh) {
         used.clear((int) fh);
-        return handle;
     }
 
     synchronized int size() {

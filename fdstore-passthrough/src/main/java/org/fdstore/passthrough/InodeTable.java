@@ -78,8 +78,9 @@ final class InodeTable {
     }
 
     /**
-     * Subtracts {@code count} lookups; returns the inode if that was its last, after removing it from the table.
-     * The caller closes its fd and drops it from the store.
+     * Subtracts {@code count} lookups; returns the inode if that was its last, after removing it from the table. The
+     * node id stays reserved: the caller closes the fd, sends the store's removal, then {@link #release}s the id, so
+     * that a new inode's save under the same name can never overtake the old one's removal.
      */
     synchronized Inode forget(long nodeid, long count) {
         if (nodeid == ROOT) return null;
@@ -95,8 +96,12 @@ final class InodeTable {
         if (left > 0) return null;
         byNodeid.remove(nodeid);
         byIdentity.remove(inode.key());
-        used.clear((int) nodeid);
         return inode;
+    }
+
+    /** Frees a forgotten node id for reuse, once its store removal has been sent. */
+    synchronized void release(long nodeid) {
+        used.clear((int) nodeid);
     }
 
     synchronized int size() {

@@ -50,6 +50,7 @@ final class Lookups {
         if (gone == null) return;
         gone.path().close();
         shared.store.dropInode(nodeid);
+        shared.inodes.release(nodeid);
     }
 
     static FileStat stat(Fd path) throws LinuxException {

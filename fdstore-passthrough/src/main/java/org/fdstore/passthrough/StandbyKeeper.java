@@ -41,6 +41,8 @@ final class StandbyKeeper implements Runnable {
         while (running) {
             try {
                 if (alive(state.upgraderPid()) || watch(state.standbyPid())) continue;
+                // The standby may have exited because an upgrade retired it: the upgrade starts the next one.
+                if (state.upgraderPid() != 0) continue;
                 Process standby = starter.start();
                 long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
                 while (running && standby.isAlive() && state.standbyPid() != standby.pid()
