@@ -27,6 +27,7 @@ final class InodeTable {
     InodeTable(StateFile state) {
         this.state = state;
         used.set(0);
+        used.set((int) ROOT);   // Only install() may place the root; a lookup never gets its id.
     }
 
     /** Installs the root, or an inode restored after a takeover, with the lookup count the state file has. */
