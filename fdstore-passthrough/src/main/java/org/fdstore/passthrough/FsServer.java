@@ -86,6 +86,7 @@ public final class FsServer {
              EventFd stop = EventFd.create();
              Epoll epoll = Epoll.create(2)) {
             serving = state.servingPid();
+            Rehearsal.run(store, id);
             Signal.handle(new Signal("TERM"), signal -> signalQuietly(stop));
             epoll.add(stop.fd(), Epoll.EPOLLIN, 1);
             Pidfd watched = openOrNull(serving);

@@ -20,6 +20,7 @@ import org.fdstore.protocol.Selector;
  */
 final class MountStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("fdstore.passthrough");
+    private static final int SETTLE_ROUNDS = 20;
 
     private final FdStore store;
     private final MountId id;
@@ -64,9 +65,13 @@ final class MountStore implements AutoCloseable {
         return store.list().stream().filter(e -> e.namespace().equals(id.namespace())).toList();
     }
 
-    /** Restores every entry of the mount with pipelined requests: one wait for all of them. */
+    /**
+     * Restores every entry of the mount with pipelined requests: one wait for all of them. The previous server's last
+     * saves and removals may still be in the store's queue for its (dead) connection, served beside ours: the listing
+     * is repeated until two in a row agree, and an entry removed between listing and restoring is skipped.
+     */
     Recovered recover() throws FdStoreException {
-        List<EntryInfo> entries = entries();
+        List<EntryInfo> entries = settledEntries();
         List<CompletableFuture<Restored>> pending = new ArrayList<>(entries.size());
         for (EntryInfo e : entries) pending.add(store.restoreAsync(new Selector.ById(e.id())));
         store.awaitSubmitted();
@@ -75,6 +80,7 @@ final class MountStore implements AutoCloseable {
         Map<Long, Fd> inodes = new HashMap<>();
         Map<Long, Restored> handles = new HashMap<>();
         for (CompletableFuture<Restored> future : pending) {
+            if (future.isCompletedExceptionally()) continue;   // Removed since the listing.
             Restored r = future.join();
             String name = r.entry().name();
             if (name.equals("dev")) device = r;
@@ -92,6 +98,20 @@ final class MountStore implements AutoCloseable {
                     + " in the store (namespace " + id.namespace() + ")");
         }
         return new Recovered(device, stateFile, inodes, handles);
+    }
+
+    private List<EntryInfo> settledEntries() throws FdStoreException {
+        List<EntryInfo> previous = entries();
+        for (int round = 0; round < SETTLE_ROUNDS; round++) {
+            List<EntryInfo> now = entries();
+            if (ids(now).equals(ids(previous))) return now;
+            previous = now;
+        }
+        return previous;
+    }
+
+    private static List<Long> ids(List<EntryInfo> entries) {
+        return entries.stream().map(EntryInfo::id).toList();
     }
 
     /** Removes every entry of the mount; returns how many. */

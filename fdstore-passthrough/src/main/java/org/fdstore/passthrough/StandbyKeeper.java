@@ -76,7 +76,9 @@ final class StandbyKeeper implements Runnable {
             epoll.add(standby.fd(), Epoll.EPOLLIN, 0);
             if (epoll.await((int) POLL_MILLIS * 4) > 0) {
                 if (state.standbyPid() == pid) state.standbyPid(0);
-                LOG.log(System.Logger.Level.WARNING, "event=standby_exited pid=" + pid);
+                // An upgrade retires the standby on purpose; any other exit is worth a warning.
+                LOG.log(state.upgraderPid() != 0 ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                        "event=standby_exited pid=" + pid);
                 return false;
             }
             return true;
