@@ -95,6 +95,19 @@ public final class Pidfd implements AutoCloseable {
     }
 
     /**
+     * Whether process {@code pid} exists now (not yet reaped); false for pid ≤ 0. A snapshot: the answer can be stale
+     * the moment it returns, so hold a pidfd ({@link #open}) to follow one process over time.
+     */
+    public static boolean isRunning(int pid) {
+        if (pid <= 0) return false;
+        try (Pidfd p = open(pid)) {
+            return p.isAlive();
+        } catch (LinuxException e) {
+            return false;
+        }
+    }
+
+    /**
      * Whether the process has not been reaped yet: pidfd_send_signal(fd, 0, NULL, 0), which checks without sending.
      * A zombie still counts as alive, because its pid cannot be reused until it is reaped. EPERM (another user's
      * process, for an unprivileged caller) also means alive.

@@ -5,14 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.fdstore.client.FdStore;
-import org.fdstore.client.Restored;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Mount;
 import org.fdstore.linux.Pidfd;
 import org.fdstore.linux.Unistd;
 import org.fdstore.protocol.EntryInfo;
-import org.fdstore.protocol.Selector;
 
 /**
  * Operator actions on a running mount, from any process that can reach the fd store: status, unmount, upgrade.
@@ -115,17 +113,12 @@ public final class FsControl {
     }
 
     private static StateFile attach(FdStore store, MountId id) throws IOException {
-        Restored r = store.restore(new Selector.ByName(id.stateFile()));
-        return StateFile.open(r.fd());
+        return new MountStore(store, id).attachStateFile();
     }
 
+    /** {@code pid} if that process runs, else 0 (status prints 0 as "none"). */
     private static int live(int pid) {
-        if (pid <= 0) return 0;
-        try (Pidfd p = Pidfd.open(pid)) {
-            return p.isAlive() ? pid : 0;
-        } catch (LinuxException e) {
-            return 0;
-        }
+        return Pidfd.isRunning(pid) ? pid : 0;
     }
 
     private static void awaitExit(int pid, Duration timeout) throws InterruptedException {

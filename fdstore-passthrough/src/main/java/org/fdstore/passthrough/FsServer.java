@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fdstore.client.FdStore;
-import org.fdstore.client.Restored;
 import org.fdstore.fuse.MountOptions;
 import org.fdstore.linux.Epoll;
 import org.fdstore.linux.EventFd;
@@ -82,7 +81,7 @@ public final class FsServer {
         int self = Unistd.getpid();
         int serving;
         try (FdStore store = FdStore.connect(storeSocket);
-             StateFile state = StateFile.open(restore(store, id.stateFile()));
+             StateFile state = new MountStore(store, id).attachStateFile();
              EventFd stop = EventFd.create();
              Epoll epoll = Epoll.create(2)) {
             serving = state.servingPid();
@@ -117,11 +116,6 @@ public final class FsServer {
         }
         LOG.log(System.Logger.Level.INFO, "event=taking_over mountpoint=" + id.mountpoint() + " previous=" + serving);
         serve(null, mountpoint, readers, MountOptions.defaults(), storeSocket, next);
-    }
-
-    private static org.fdstore.linux.Fd restore(FdStore store, String name) throws IOException {
-        Restored r = store.restore(new org.fdstore.protocol.Selector.ByName(name));
-        return r.fd();
     }
 
     private static Pidfd openOrNull(int pid) {

@@ -1,5 +1,6 @@
 package org.fdstore.passthrough;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,6 +113,11 @@ final class MountStore implements AutoCloseable {
 
     private static List<Long> ids(List<EntryInfo> entries) {
         return entries.stream().map(EntryInfo::id).toList();
+    }
+
+    /** Restores the mount's state file and maps it; the caller closes it. */
+    StateFile attachStateFile() throws IOException {
+        return StateFile.open(store.restore(new Selector.ByName(id.stateFile())).fd());
     }
 
     /** Removes every entry of the mount; returns how many. */

@@ -40,7 +40,11 @@ final class StandbyKeeper implements Runnable {
     public void run() {
         while (running) {
             try {
-                if (alive(state.upgraderPid()) || watch(state.standbyPid())) continue;
+                if (Pidfd.isRunning(state.upgraderPid())) {
+                    Thread.sleep(POLL_MILLIS);   // The upgrade chooses the standby meanwhile.
+                    continue;
+                }
+                if (watch(state.standbyPid())) continue;
                 // The standby may have exited because an upgrade retired it: the upgrade starts the next one.
                 if (state.upgraderPid() != 0) continue;
                 Process standby = starter.start();
@@ -86,16 +90,5 @@ final class StandbyKeeper implements Runnable {
             if (state.standbyPid() == pid) state.standbyPid(0);
             return false;
         }
-    }
-
-    private static boolean alive(int pid) throws InterruptedException {
-        if (pid <= 0) return false;
-        try (Pidfd p = Pidfd.open(pid)) {
-            if (!p.isAlive()) return false;
-        } catch (LinuxException e) {
-            return false;
-        }
-        Thread.sleep(POLL_MILLIS);
-        return true;
     }
 }
