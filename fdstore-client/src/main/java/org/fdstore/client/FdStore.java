@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.JdkFiles;
+import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.DropTarget;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.InspectInfo;
@@ -414,6 +415,17 @@ public final class FdStore implements AutoCloseable {
      */
     public int drop(DropTarget target) throws FdStoreException {
         return single(connection.exchange(new Request.Drop(target), null), Reply.Dropped.class).count();
+    }
+
+    /**
+     * What the daemon says about itself: which process serves and which stands by, entry and fd counts, and the last
+     * handover or failover. {@link DaemonStatus#fields()} holds every pair in the daemon's order, including keys
+     * this client does not know.
+     *
+     * @throws FdStoreException a broken connection, or a refusal (ENOSYS from a daemon without STATUS)
+     */
+    public DaemonStatus status() throws FdStoreException {
+        return single(connection.exchange(new Request.Status(), null), Reply.Reported.class).status();
     }
 
     /**
