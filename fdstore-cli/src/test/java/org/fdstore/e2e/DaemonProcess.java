@@ -29,6 +29,9 @@ final class DaemonProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The options of a daemon without a standby, whose SIGKILL ends the store. */
+    static final String[] NO_MIRROR = {};
+
     static DaemonProcess start(Path dir) throws IOException {
         return start(dir, new String[0]);
     }
@@ -156,6 +159,16 @@ final class DaemonProcess implements AutoCloseable {
             return true;
         } catch (LinuxException e) {
             return false;
+        }
+    }
+
+    /** SIGKILL, and waits for the exit. Harmless when the daemon is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) throw new AssertionError("the daemon survived SIGKILL");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

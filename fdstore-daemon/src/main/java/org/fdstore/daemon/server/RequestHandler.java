@@ -98,6 +98,8 @@ final class RequestHandler {
                     yield null;
                 }
                 case Request.Drop drop -> drop(c, drop.target());
+                // Placeholder until the daemon side of issue 4 answers STATUS.
+                case Request.Status status -> throw new Refusal(Errno.ENOSYS, "this daemon does not answer STATUS yet");
                 case Request.Unknown unknown -> throw new Refusal(Errno.ENOSYS,
                         "message type 0x" + Integer.toHexString(unknown.code()) + " is not defined in version " + c.version);
                 case Request.Hello hello -> throw new IllegalStateException("HELLO is answered above");
