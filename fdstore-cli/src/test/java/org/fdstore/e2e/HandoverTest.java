@@ -39,6 +39,7 @@ class HandoverTest {
             }
             assertThat(load.failures).as("errors the clients saw").isEmpty();
             assertThat(load.unknown).as("saves of unknown outcome: a handover answers or resends all").isEmpty();
+            assertThat(load.unknownRemoves).isEmpty();
             assertThat(store.first().isAlive()).isFalse();
             assertThat(store.first().stop()).as("exit status of the old process").isZero();
 

@@ -21,6 +21,9 @@ import org.fdstore.protocol.Selector;
  * unknown (the daemon died with it in flight) is recorded apart; any other error is recorded as a failure.
  */
 final class StoreLoad implements AutoCloseable {
+    /** Entries each client keeps; it removes its oldest beyond that. */
+    private static final int KEPT_PER_CLIENT = 500;
+
     private final Path socket;
     private final Path payload;
     private final List<Thread> threads = new ArrayList<>();
@@ -29,6 +32,10 @@ final class StoreLoad implements AutoCloseable {
     final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
     /** Saves whose outcome is unknown. */
     final Set<String> unknown = ConcurrentHashMap.newKeySet();
+    /** Removes whose outcome is unknown: the entry may or may not be there. */
+    final Set<String> unknownRemoves = ConcurrentHashMap.newKeySet();
+    /** Acknowledged removes. */
+    final AtomicLong removes = new AtomicLong();
     /** Errors a client was not told to retry. */
     final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicLong restores = new AtomicLong();
@@ -54,6 +61,19 @@ final class StoreLoad implements AutoCloseable {
                 } catch (FdStoreException e) {
                     if (e.outcomeUnknown()) unknown.add(name);
                     else failures.add("save " + name + ": " + e.getMessage());
+                }
+                if (mine.size() > KEPT_PER_CLIENT) {
+                    // Keep the store from filling up: the oldest entry goes, which streams a REMOVE too.
+                    String oldest = mine.removeFirst();
+                    try {
+                        store.remove(oldest);
+                        acknowledged.remove(oldest);
+                        removes.incrementAndGet();
+                    } catch (FdStoreException e) {
+                        acknowledged.remove(oldest);
+                        if (e.outcomeUnknown()) unknownRemoves.add(oldest);
+                        else failures.add("remove " + oldest + ": " + e.getMessage());
+                    }
                 }
                 if (!mine.isEmpty() && i % 3 == 0) {
                     String old = mine.get(ThreadLocalRandom.current().nextInt(mine.size()));
