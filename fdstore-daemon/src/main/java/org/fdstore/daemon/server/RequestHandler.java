@@ -199,7 +199,7 @@ final class RequestHandler {
         Pidfd restorer = Store.ownerOf(c);
         if (restorer == null) return null;
         int pid = restorer.pid();
-        store.lifetimes.rebind(entry, restorer);
+        store.rebind(entry, restorer);
         return Integer.toString(pid);
     }
 

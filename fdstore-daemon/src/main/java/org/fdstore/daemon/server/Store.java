@@ -14,6 +14,7 @@ import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Pidfd;
 import org.fdstore.protocol.Lifetime;
 
@@ -30,6 +31,8 @@ final class Store implements Lifetimes.Ender {
     final Lifetimes lifetimes;
     final AuditLog audit;
     private final Clock clock;
+    /** Told of every change, before the change is acknowledged. */
+    Replication replication = Replication.NONE;
     /** The policy in force; replaced whole on reload. */
     private Policy policy;
 
@@ -73,6 +76,7 @@ final class Store implements Lifetimes.Ender {
         Entry entry = registry.add(fd, description, namespace, name, metadata, c.peer, clock.millis(), lifetime);
         quotas.charge(entry.owner().uid(), namespace, metadata.length);
         lifetimes.track(entry, lifetime.ownerBound() ? ownerOf(c) : null);
+        replication.added(entry, lifetimes.owner(entry));
         return entry;
     }
 
@@ -92,9 +96,40 @@ final class Store implements Lifetimes.Ender {
 
     /** Removes {@code entry} everywhere and closes its fd (after any reply carrying it was sent or queued). */
     void release(Entry entry) {
+        replication.removed(entry);
         lifetimes.forget(entry);
         if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
         entry.fd().close();
+    }
+
+    /** Binds an entry in its grace to the process that restored it (see {@link Lifetimes#rebind}). */
+    void rebind(Entry entry, Pidfd restorer) {
+        lifetimes.rebind(entry, restorer);
+        Pidfd bound = lifetimes.owner(entry);
+        if (bound != null) replication.rebound(entry, bound);
+    }
+
+    /**
+     * Stores an entry that moved over from another daemon under its old id, in its old lifetime state; takes
+     * ownership of {@code fd} and {@code owner}. Quotas are charged but not checked: the entry was accepted before.
+     *
+     * @throws Refusal EEXIST if the id or name is taken (a corrupt stream); nothing changed, both fds closed
+     */
+    Entry adopt(long id, Fd fd, String namespace, String name, byte[] metadata, PeerCredentials saver,
+                long savedAtMillis, Lifetime lifetime, Pidfd owner, int boundPid, long ownerExitedAtMillis)
+            throws Refusal {
+        Entry entry;
+        try {
+            entry = registry.restore(id, fd, fd.describe(), namespace, name, metadata, saver, savedAtMillis, lifetime);
+        } catch (Refusal | LinuxException e) {
+            fd.close();
+            if (owner != null) owner.close();
+            if (e instanceof Refusal r) throw r;
+            throw new Refusal(((LinuxException) e).errno(), "cannot describe entry " + id + ": " + e.getMessage());
+        }
+        quotas.charge(saver.uid(), namespace, metadata.length);
+        lifetimes.adopt(entry, owner, boundPid, ownerExitedAtMillis);
+        return entry;
     }
 
     /** A lifetime ended: logs the expiry and releases the entry. */
