@@ -30,7 +30,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** The options of a daemon without a standby, whose SIGKILL ends the store. */
-    static final String[] NO_MIRROR = {};
+    static final String[] NO_MIRROR = {"--no-mirror"};
 
     static DaemonProcess start(Path dir) throws IOException {
         return start(dir, new String[0]);
