@@ -19,7 +19,7 @@ import org.fdstore.daemon.policy.PolicyException;
 import org.fdstore.daemon.policy.PolicyFile;
 import org.fdstore.daemon.policy.Quota;
 import org.fdstore.daemon.registry.Registry;
-import org.fdstore.daemon.server.Goaway;
+import org.fdstore.protocol.Reply;
 import org.fdstore.daemon.server.Server;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.LinuxException;
@@ -159,7 +159,7 @@ public final class Daemon {
             try {
                 s.run();
             } finally {
-                handedOver = s.drainReason() == Goaway.HANDOVER;
+                handedOver = s.drainReason() == Reply.GoAway.Reason.HANDOVER;
                 if (handedOver) continuity.completeHandover(lock);
                 else continuity.retireAll();
                 int dropped = registry.closeAll();

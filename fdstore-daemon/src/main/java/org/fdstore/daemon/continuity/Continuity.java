@@ -16,7 +16,6 @@ import org.fdstore.daemon.lifetime.MonotonicClock;
 import org.fdstore.daemon.observe.EventLog;
 import org.fdstore.daemon.registry.Entry;
 import org.fdstore.daemon.registry.Refusal;
-import org.fdstore.daemon.server.Goaway;
 import org.fdstore.daemon.server.Replication;
 import org.fdstore.daemon.server.Server;
 import org.fdstore.linux.Epoll;
@@ -31,6 +30,8 @@ import org.fdstore.linux.Unistd;
 import org.fdstore.protocol.FrameHeader;
 import org.fdstore.protocol.Limits;
 import org.fdstore.protocol.ProtocolException;
+import org.fdstore.protocol.DaemonStatus;
+import org.fdstore.protocol.Reply;
 
 /**
  * The serving side of continuity: keeps every attached mirror (the hot standby, an upgrade successor) a copy of the
@@ -203,7 +204,7 @@ public final class Continuity implements Replication {
             socket.close();
             return;
         }
-        if (server.drainReason() != 0) {
+        if (server.drainReason() != null) {
             log.log("mirror_refused", "pid", peer.pid(), "reason", "the daemon is stopping");
             socket.close();
             return;
@@ -244,11 +245,11 @@ public final class Continuity implements Replication {
             return;
         }
         int type = r.length() >= Limits.HEADER_SIZE ? scratch.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 5) : -1;
-        if (type == Frames.READY && link.role == Frames.ROLE_SUCCESSOR && server.drainReason() == 0) {
+        if (type == Frames.READY && link.role == Frames.ROLE_SUCCESSOR && server.drainReason() == null) {
             successor = link;
             drainStartNanos = System.nanoTime();
             log.log("handover_start", "successor_pid", link.pid, "entries", server.registry().size());
-            server.drain(Goaway.HANDOVER, "the store is handing over to pid " + link.pid + "; reconnect");
+            server.drain(Reply.GoAway.Reason.HANDOVER, "the store is handing over to pid " + link.pid + "; reconnect");
         } else {
             drop(link, "unexpected frame " + Frames.name(type));
         }
@@ -256,7 +257,7 @@ public final class Continuity implements Replication {
 
     @Override
     public void tick() {
-        if (launcher == null || server == null || server.drainReason() != 0) return;
+        if (launcher == null || server == null || server.drainReason() != null) return;
         for (Link l : links.values()) if (l.role == Frames.ROLE_STANDBY) return;
         if (launched != null && launched.isAlive()) return;
         long now = System.nanoTime();
@@ -295,27 +296,10 @@ public final class Continuity implements Replication {
         closeLinks();
     }
 
-    /** The STATUS pairs, keys in {@link StatusKeys} order. */
-    public Map<String, String> status() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(StatusKeys.SERVING_PID, Integer.toString(Unistd.getpid()));
-        String standby = "none";
-        for (Link l : List.copyOf(links.values())) if (l.role == Frames.ROLE_STANDBY) standby = Integer.toString(l.pid);
-        m.put(StatusKeys.STANDBY_PID, standby);
-        m.put(StatusKeys.ROLE, "serving");
-        m.put(StatusKeys.ENTRIES, Integer.toString(server == null ? 0 : server.entryCount()));
-        String[] fds = new java.io.File("/proc/self/fd").list();
-        m.put(StatusKeys.FDS, Integer.toString(fds == null ? 0 : fds.length));
-        try {
-            m.put(StatusKeys.FD_LIMIT, Long.toString(org.fdstore.linux.Resource.openFileLimit()));
-        } catch (LinuxException e) {
-            m.put(StatusKeys.FD_LIMIT, "unknown");
-        }
-        m.put(StatusKeys.CAPACITY, Integer.toString(capacity));
-        history.status(m);
-        String version = Continuity.class.getPackage().getImplementationVersion();
-        m.put(StatusKeys.VERSION, version == null ? "dev" : version);
-        return m;
+    @Override
+    public void describe(DaemonStatus.Builder status) {
+        for (Link l : links.values()) if (l.role == Frames.ROLE_STANDBY) status.standbyPid(l.pid);
+        history.describe(status);
     }
 
     private void retire(java.util.function.Predicate<Link> which) {

@@ -2,6 +2,7 @@ package org.fdstore.daemon.continuity;
 
 import java.time.Instant;
 import java.util.Map;
+import org.fdstore.protocol.DaemonStatus;
 
 /**
  * When the store started serving and its last handover or failover, carried from each serving process to the next
@@ -40,11 +41,13 @@ public record History(long startedAtMillis, String lastTransition, long lastTran
         }
     }
 
-    void status(Map<String, String> out) {
-        out.put(StatusKeys.STARTED_AT, Instant.ofEpochMilli(startedAtMillis).toString());
-        out.put(StatusKeys.LAST_TRANSITION, lastTransition);
-        out.put(StatusKeys.LAST_TRANSITION_AT,
-                lastTransitionAtMillis == 0 ? "none" : Instant.ofEpochMilli(lastTransitionAtMillis).toString());
-        out.put(StatusKeys.LAST_TRANSITION_PAUSE_MS, pauseMillis < 0 ? "none" : Long.toString(pauseMillis));
+    void describe(DaemonStatus.Builder status) {
+        status.startedAt(Instant.ofEpochMilli(startedAtMillis));
+        DaemonStatus.Transition kind = switch (lastTransition) {
+            case "handover" -> DaemonStatus.Transition.HANDOVER;
+            case "failover" -> DaemonStatus.Transition.FAILOVER;
+            default -> DaemonStatus.Transition.NONE;
+        };
+        status.lastTransition(kind, Instant.ofEpochMilli(lastTransitionAtMillis), Math.max(0, pauseMillis));
     }
 }

@@ -6,6 +6,7 @@ import org.fdstore.daemon.registry.Entry;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Pidfd;
+import org.fdstore.protocol.DaemonStatus;
 
 /**
  * What the event loop tells the continuity layer (org.fdstore.daemon.continuity): every change of the store, and
@@ -52,6 +53,9 @@ public interface Replication {
 
     /** An epoll event for one of the layer's tokens. */
     default void handle(long token, int events) {}
+
+    /** Adds to a STATUS reply what the layer knows: the standby, when the store started, the last transition. */
+    default void describe(DaemonStatus.Builder status) {}
 
     /** Called at every tick of the loop (at least once a second). */
     default void tick() {}

@@ -83,8 +83,8 @@ public final class Server {
     private final Replication replication;
     /** Replies that wait until the changes they acknowledge reach the mirrors, in the order they were made. */
     private final List<HeldReply> held = new ArrayList<>();
-    /** 0 while serving; else the GOAWAY reason ({@link Goaway#HANDOVER}, {@link Goaway#SHUTDOWN}) being drained for. */
-    private int drainReason;
+    /** Null while serving; else the GOAWAY reason being drained for. */
+    private Reply.GoAway.Reason drainReason;
     private String drainMessage;
     private long drainDeadlineNanos;
     /** When a requested shutdown's lame-duck period ends ({@link System#nanoTime()}); meaningful if requested. */
@@ -149,7 +149,7 @@ public final class Server {
                 for (int i = 0; i < ready; i++) dispatch(epoll.token(i), epoll.events(i));
                 tick();
                 releaseHeld();
-                if (drainReason != 0) finishDrainIfDone();
+                if (drainReason != null) finishDrainIfDone();
             }
         } finally {
             connections.values().forEach(c -> disconnect(c, "daemon stopping"));
@@ -257,9 +257,9 @@ public final class Server {
                 }
                 queuedFds += c.queuedFds() - before;
                 if (!drained) return;
-                epoll.modify(c.socket, drainReason != 0 ? 0 : Epoll.EPOLLIN, c.token);
+                epoll.modify(c.socket, drainReason != null ? 0 : Epoll.EPOLLIN, c.token);
             }
-            if (!c.hasQueued() && drainReason == 0) readRequests(c);
+            if (!c.hasQueued() && drainReason == null) readRequests(c);
         } catch (LinuxException e) {
             disconnect(c, e.getMessage());
         }
@@ -323,13 +323,13 @@ public final class Server {
 
     private void tick() throws LinuxException {
         replication.tick();
-        if (shutdownRequested && drainReason == 0 && System.nanoTime() - shutdownAtNanos >= 0) {
-            drain(Goaway.SHUTDOWN, "the store is shutting down");
+        if (shutdownRequested && drainReason == null && System.nanoTime() - shutdownAtNanos >= 0) {
+            drain(Reply.GoAway.Reason.SHUTDOWN, "the store is shutting down");
         }
         store.lifetimes.expireDue();
         store.audit.tick();
         reloadPolicyIfDue();
-        if (!accepting && !stopping && drainReason == 0) {
+        if (!accepting && !stopping && drainReason == null) {
             epoll.modify(listener, Epoll.EPOLLIN, LISTENER);
             accepting = true;
         }
@@ -422,8 +422,8 @@ public final class Server {
      * stops the loop. Every request read was answered; a request not read was not carried out, so a client may
      * resend it. Called on the loop's thread; a second call is ignored.
      */
-    public void drain(int reason, String message) {
-        if (drainReason != 0) return;
+    public void drain(Reply.GoAway.Reason reason, String message) {
+        if (drainReason != null) return;
         drainReason = reason;
         drainMessage = message;
         drainDeadlineNanos = System.nanoTime() + Math.min(limits.slowClientMillis(), 2_000) * 1_000_000L;
@@ -440,12 +440,12 @@ public final class Server {
                 // Its socket failed: it goes when the drain ends.
             }
         }
-        log.log("draining", "reason", reason == Goaway.HANDOVER ? "handover" : "shutdown",
+        log.log("draining", "reason", reason.name().toLowerCase(java.util.Locale.ROOT),
                 "connections", connections.size());
     }
 
-    /** Why the loop stopped: a GOAWAY reason, or 0 if it was stopped without draining. */
-    public int drainReason() {
+    /** Why the loop stopped or is stopping: a GOAWAY reason, or null if it was not drained. */
+    public Reply.GoAway.Reason drainReason() {
         return drainReason;
     }
 
@@ -455,7 +455,8 @@ public final class Server {
         if (waiting && System.nanoTime() - drainDeadlineNanos < 0) return;
         replication.flush();
         releaseHeld();
-        int length = Goaway.encode(outView.clear(), drainReason, drainMessage);
+        int length = ReplyCodec.encode(Limits.ERROR_REPLY_TYPE, 0, false, new Reply.GoAway(drainReason, drainMessage), 0,
+                outView.clear());
         for (Connection c : List.copyOf(connections.values())) {
             try {
                 if (!c.hasQueued() && !c.peerGone) Socket.sendmsg(c.socket, out, length, List.of(), Socket.MSG_DONTWAIT);
