@@ -38,6 +38,12 @@ public final class Socket {
 
     static final int SOL_SOCKET = 1;
     static final int SO_PEERCRED = 17;
+    /** Send buffer size (bytes; the kernel doubles it), capped by net.core.wmem_max. */
+    public static final int SO_SNDBUF = 7;
+    /** As SO_SNDBUF, past net.core.wmem_max; needs CAP_NET_ADMIN. */
+    public static final int SO_SNDBUFFORCE = 32;
+    /** Send timeout of a blocking socket (struct timeval): sendmsg then fails with EAGAIN. */
+    public static final int SO_SNDTIMEO = 21;
     static final int SCM_RIGHTS = 1;
     private static final int SHUT_RDWR = 2;
     private static final long SOCKADDR_UN_SIZE = 110;
@@ -61,6 +67,8 @@ public final class Socket {
             Libc.downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SHUTDOWN =
             Libc.downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
@@ -198,6 +206,36 @@ public final class Socket {
                         "control data truncated (MSG_CTRUNC); the fds that arrived were closed");
             }
             return new Received(r, fds, msgFlags);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** setsockopt(SOL_SOCKET, option) with an int value, e.g. {@link #SO_SNDBUF}. */
+    public static void setIntOption(Fd socket, int option, int value) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
+            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, option, v, 4);
+            if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SOL_SOCKET, " + option + ", " + value + ")");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** setsockopt(SOL_SOCKET, {@link #SO_SNDTIMEO}): a blocking send gives up after {@code millis} (0: never). */
+    public static void setSendTimeout(Fd socket, long millis) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timeval = arena.allocate(16, 8);
+            timeval.set(JAVA_LONG, 0, millis / 1000);
+            timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_SNDTIMEO, timeval, 16);
+            if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SO_SNDTIMEO, " + millis + " ms)");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         } finally {

@@ -60,6 +60,28 @@ public final class Registry {
     }
 
     /**
+     * Stores {@code fd} under the id it had in another daemon (a handover or a failover); the registry then owns
+     * the fd.
+     *
+     * @throws Refusal EEXIST if the id or the name is in use; the fd then stays the caller's
+     */
+    public Entry restore(long id, Fd fd, FdDescription description, String namespace, String name, byte[] metadata,
+                         PeerCredentials owner, long savedAtMillis, Lifetime lifetime) throws Refusal {
+        if (id < 1 || id > Integer.MAX_VALUE || usedIds.get((int) id)) {
+            throw new Refusal(Errno.EEXIST, "id " + id + " is in use or out of range");
+        }
+        if (!name.isEmpty() && byName.containsKey(namespace + "/" + name)) {
+            throw new Refusal(Errno.EEXIST, "an entry named \"" + name + "\" exists already in namespace \""
+                    + namespace + "\"");
+        }
+        usedIds.set((int) id);
+        Entry entry = new Entry(id, namespace, name, fd, metadata, owner, savedAtMillis, description, lifetime);
+        byId.put(id, entry);
+        if (!name.isEmpty()) byName.put(entry.qualifiedName(), entry);
+        return entry;
+    }
+
+    /**
      * The entry {@code selector} names, if {@code visible} lets the caller see it. An unqualified name is looked
      * up in {@code defaultNamespace}.
      *

@@ -16,8 +16,11 @@ import org.fdstore.daemon.registry.Entry;
 import org.fdstore.daemon.registry.Refusal;
 import org.fdstore.daemon.registry.Registry;
 import org.fdstore.linux.Errno;
+import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Pidfd;
+import org.fdstore.protocol.Lifetime;
 
 /**
  * The registry with everything that must change along with it: quotas, lifetimes and the audit trail. Every entry
@@ -34,6 +37,8 @@ final class Store implements Lifetimes.Ender {
     /** The fast-path index: every entry not owner-bound, published after it is stored and before its fd closes. */
     final FastPathIndex fastPath;
     private final Clock clock;
+    /** Told of every change, before the change is acknowledged. */
+    Replication replication = Replication.NONE;
     /** The policy in force; replaced whole on reload. */
     private Policy policy;
 
@@ -115,6 +120,7 @@ final class Store implements Lifetimes.Ender {
             Entry entry = registry.add(save.fd(), save.description(), save.namespace(), save.name(),
                     save.metadata(), c.peer, now, save.lifetime());
             lifetimes.track(entry, save.lifetime().ownerBound() ? ownerOf(c) : null);
+            replication.added(entry, lifetimes.owner(entry));
             // Owner-bound entries stay off the index: a restore in their grace must rebind them, which only the
             // socket path does.
             if (!save.lifetime().ownerBound()) fastPath.publish(entry.id(), entry.fd());
@@ -146,9 +152,41 @@ final class Store implements Lifetimes.Ender {
     void release(Entry entry) {
         // Before anything may close the fd: a fast-path client racing with this sees the sequence change.
         fastPath.unpublish(entry.id());
+        replication.removed(entry);
         lifetimes.forget(entry);
         if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
         entry.fd().close();
+    }
+
+    /** Binds an entry in its grace to the process that restored it (see {@link Lifetimes#rebind}). */
+    void rebind(Entry entry, Pidfd restorer) {
+        lifetimes.rebind(entry, restorer);
+        Pidfd bound = lifetimes.owner(entry);
+        if (bound != null) replication.rebound(entry, bound);
+    }
+
+    /**
+     * Stores an entry that moved over from another daemon under its old id, in its old lifetime state; takes
+     * ownership of {@code fd} and {@code owner}. Quotas are charged but not checked: the entry was accepted before.
+     *
+     * @throws Refusal EEXIST if the id or name is taken (a corrupt stream); nothing changed, both fds closed
+     */
+    Entry adopt(long id, Fd fd, String namespace, String name, byte[] metadata, PeerCredentials saver,
+                long savedAtMillis, Lifetime lifetime, Pidfd owner, int boundPid, long ownerExitedAtMillis)
+            throws Refusal {
+        Entry entry;
+        try {
+            entry = registry.restore(id, fd, fd.describe(), namespace, name, metadata, saver, savedAtMillis, lifetime);
+        } catch (Refusal | LinuxException e) {
+            fd.close();
+            if (owner != null) owner.close();
+            if (e instanceof Refusal r) throw r;
+            throw new Refusal(((LinuxException) e).errno(), "cannot describe entry " + id + ": " + e.getMessage());
+        }
+        quotas.charge(saver.uid(), namespace, metadata.length);
+        lifetimes.adopt(entry, owner, boundPid, ownerExitedAtMillis);
+        if (!lifetime.ownerBound()) fastPath.publish(entry.id(), entry.fd());
+        return entry;
     }
 
     /** A lifetime ended: logs the expiry and releases the entry. */
