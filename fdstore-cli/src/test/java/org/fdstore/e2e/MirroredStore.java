@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -17,8 +15,8 @@ import org.fdstore.client.FdStoreException;
 import org.fdstore.protocol.DaemonStatus;
 
 /**
- * A store served by a chain of processes: the daemon the test started, its hot standbys, successors started with
- * {@code daemon --takeover}, and whoever took over from whom. Every one of them logs into the first daemon's log,
+ * A store served by a chain of processes: the daemon the test started, its hot standbys, successors started by
+ * {@code fdstore upgrade}, and whoever took over from whom. Every one of them logs into the first daemon's log,
  * which names each pid; closing kills every process of the chain that is still alive, whatever happened.
  */
 final class MirroredStore implements AutoCloseable {
@@ -26,7 +24,6 @@ final class MirroredStore implements AutoCloseable {
             + " pid=(\\d+)");
 
     private final DaemonProcess first;
-    private final List<Process> launched = new ArrayList<>();
 
     private MirroredStore(DaemonProcess first) {
         this.first = first;
@@ -81,22 +78,12 @@ final class MirroredStore implements AutoCloseable {
         return last[0];
     }
 
-    /** Starts {@code fdstore daemon --takeover} on this store's socket, as fdstore upgrade does. */
-    Process takeover() throws IOException {
-        Path log = socket().resolveSibling("takeover-" + launched.size() + ".log");
-        Process p = new ProcessBuilder(JavaProcess.fdstore("daemon", "--takeover", "--socket", socket().toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        launched.add(p);
-        return p;
-    }
-
     /** Every pid of the chain that the log names. */
     Set<Integer> pids() {
         Set<Integer> pids = new LinkedHashSet<>();
         pids.add((int) first.pid());
         Matcher m = PID.matcher(first.logText());
         while (m.find()) pids.add(Integer.parseInt(m.group(1)));
-        for (Process p : launched) pids.add((int) p.pid());
         return pids;
     }
 
@@ -145,11 +132,17 @@ final class MirroredStore implements AutoCloseable {
         return first.logText();
     }
 
-    /** Kills every live process of the chain. */
+    /** Kills every live process of the chain, and keeps the chain's log in target/continuity-logs. */
     @Override
     public void close() {
+        try {
+            Path kept = Path.of("target", "continuity-logs", socket().getParent().getFileName() + ".log");
+            Files.createDirectories(kept.getParent());
+            Files.copy(first.log(), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // Only a convenience for reading a failure.
+        }
         first.kill();
-        for (Process p : launched) p.destroyForcibly();
         for (int pid : pids()) {
             if (alive(pid)) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }

@@ -39,6 +39,8 @@ final class StoreLoad implements AutoCloseable {
     /** Errors a client was not told to retry. */
     final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicLong restores = new AtomicLong();
+    /** Acknowledged saves so far, including those removed since. */
+    final AtomicLong saves = new AtomicLong();
 
     StoreLoad(Path socket, Path payload, int clients) {
         this.socket = socket;
@@ -57,6 +59,7 @@ final class StoreLoad implements AutoCloseable {
                 try (Fd fd = Fcntl.open(payload.toString(), Fcntl.O_RDONLY, 0)) {
                     long id = store.save(fd, name);
                     acknowledged.put(name, id);
+                    saves.incrementAndGet();
                     mine.add(name);
                 } catch (FdStoreException e) {
                     if (e.outcomeUnknown()) unknown.add(name);
@@ -95,9 +98,9 @@ final class StoreLoad implements AutoCloseable {
 
     /** Waits until at least {@code count} more saves were acknowledged. */
     void awaitProgress(int count) {
-        int target = acknowledged.size() + count;
+        long target = saves.get() + count;
         Await.until(count + " more acknowledged saves", java.time.Duration.ofSeconds(60),
-                () -> acknowledged.size() >= target, () -> "(failures " + failures + ")");
+                () -> saves.get() >= target, () -> "(failures " + failures + ")");
     }
 
     /** Stops the clients and waits for them. */

@@ -129,7 +129,7 @@ public final class Continuity implements Replication {
         for (Mirror.Held h : adoptions) {
             EntryRecord r = h.record();
             try {
-                server.adopt(r.id(), h.fd(), r.namespace(), r.name(), r.metadata(), r.saver(), r.savedAtMillis(),
+                server.adopt(r.id(), h.fd(), h.description(), r.namespace(), r.name(), r.metadata(), r.saver(), r.savedAtMillis(),
                         r.lifetime(), h.owner(), r.boundPid(), r.ownerExitedAtMillis());
                 adopted++;
             } catch (Refusal e) {
