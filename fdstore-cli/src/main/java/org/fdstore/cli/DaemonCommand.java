@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE]}: serves the store in the
+ * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--notify-socket PATH]}: serves the store in the
  * foreground, logging key=value lines to stderr, until SIGTERM; SIGHUP reloads the policy.
  */
 @Command(name = "daemon", description = "Serve the store in the foreground until SIGTERM; logs go to stderr."
@@ -37,13 +37,19 @@ public final class DaemonCommand implements Callable<Integer> {
                     + " instead of stderr.")
     Path auditLog;
 
+    @Option(names = "--notify-socket", paramLabel = "PATH",
+            description = "Also receive sd_notify datagrams on PATH (or @NAME, abstract): FDSTORE=1 stores the fds"
+                    + " that come with them, as systemd's fd store does (docs/systemd.md).")
+    String notifySocket;
+
     @Override
     public Integer call() {
         OptionSpec socketOption = spec.findOption("--socket");
         String explicit = socketOption == null ? null : socketOption.getValue();
         Path socket = Path.of(SocketPath.resolve(explicit));
         try {
-            new Daemon(DaemonConfig.at(socket).withSecurity(policy, adminGroup, auditLog), System.err).serve();
+            new Daemon(DaemonConfig.at(socket).withSecurity(policy, adminGroup, auditLog)
+                    .withNotifySocket(notifySocket), System.err).serve();
             return ExitCodes.OK;
         } catch (PolicyException e) {
             System.err.println("fdstore daemon: " + e.getMessage());

@@ -14,6 +14,10 @@ import org.fdstore.daemon.policy.PolicyFile;
 import org.fdstore.daemon.policy.Quota;
 import org.fdstore.daemon.registry.Registry;
 import org.fdstore.daemon.server.Server;
+import org.fdstore.daemon.systemd.NotifyReceiver;
+import org.fdstore.daemon.systemd.NotifySocket;
+import org.fdstore.daemon.systemd.NotifyState;
+import org.fdstore.daemon.systemd.SocketActivation;
 import org.fdstore.linux.Resource;
 import org.fdstore.linux.Unistd;
 import sun.misc.Signal;
@@ -35,6 +39,8 @@ public final class Daemon {
     private final DaemonConfig config;
     private final EventLog log;
     private volatile Server server;
+    /** What notify senders said; null without a notify socket. Owned by the event loop. */
+    private volatile NotifyState notifyState;
 
     /** A daemon that logs to {@code logStream}. */
     public Daemon(DaemonConfig config, PrintStream logStream) {
@@ -57,16 +63,26 @@ public final class Daemon {
         Policy policy = policyFile == null ? Policy.builtIn(adminGroup, quotas) : policyFile.load();
         Clock clock = new MonotonicClock();
         Registry registry = new Registry(capacity);
+        SocketActivation activation = activation();
         try (AuditLog audit = config.auditLog() == null ? new AuditLog(log, clock)
                 : AuditLog.toFile(config.auditLog(), clock);
-             ListeningSocket socket = ListeningSocket.bind(config.socket())) {
+             ListeningSocket socket = activation.listener() != null ? ListeningSocket.inherited(activation.listener())
+                     : ListeningSocket.bind(config.socket());
+             NotifySocket notify = openNotifySocket(activation)) {
             Server s = new Server(socket.fd(), registry, log, audit, clock, config.limits(), policy, policyFile);
+            if (notify != null) {
+                NotifyState state = new NotifyState(notify.name());
+                s.watchReadable(notify.fd(), new NotifyReceiver(notify.fd(), s.store(), log, state));
+                notifyState = state;
+            }
             server = s;
             // Handled here rather than by a shutdown hook, so that a clean stop exits 0 instead of 143.
             Signal.handle(new Signal("TERM"), signal -> requestStop("SIGTERM"));
             Signal.handle(new Signal("INT"), signal -> requestStop("SIGINT"));
             Signal.handle(new Signal("HUP"), signal -> s.requestReload());
-            log.log("listening", "socket", socket.path(), "pid", Unistd.getpid(), "capacity", capacity,
+            log.log("listening", "socket", socket.path(), "pid", Unistd.getpid(),
+                    "activated", activation.any() ? String.join(",", activation.names()) : null,
+                    "notify_socket", notify == null ? null : notify.name(), "capacity", capacity,
                     "max_connections", config.limits().maxConnections(), "policy", policy.source(),
                     "admin_gid", adminGroup < 0 ? null : Integer.toUnsignedString(adminGroup),
                     "audit_log", config.auditLog());
@@ -75,8 +91,34 @@ public final class Daemon {
             } finally {
                 int dropped = registry.closeAll();
                 log.log("stopped", "socket", socket.path(), "entries_closed", dropped);
+                notifyState = null;
             }
         }
+    }
+
+    /** The sockets passed by a service manager, if any; a notify socket passed unasked for is closed. */
+    private SocketActivation activation() throws IOException {
+        try {
+            return SocketActivation.from(System.getenv(), Unistd.getpid());
+        } catch (SocketActivation.ActivationException e) {
+            throw new IOException("socket activation: " + e.getMessage(), e);
+        }
+    }
+
+    /** The passed notify socket, else the one --notify-socket names, else null. */
+    private NotifySocket openNotifySocket(SocketActivation activation) throws IOException {
+        if (activation.notifySocket() != null) {
+            return NotifySocket.inherited(activation.notifySocket(), "fd " + activation.notifySocket().number() + " (inherited)");
+        }
+        return config.notifySocket() == null ? null : NotifySocket.bind(config.notifySocket());
+    }
+
+    /**
+     * What notify senders said, for STATUS; null without a notify socket. Its {@link NotifyState#pairs()} must be
+     * read on the event loop's thread.
+     */
+    public NotifyState notifyState() {
+        return notifyState;
     }
 
     private void requestStop(String why) {

@@ -67,6 +67,8 @@ public final class Server {
     private final RequestHandler handler;
     private final EventFd wake;
     private final Map<Long, Connection> connections = new HashMap<>();
+    /** Other fds the loop polls for their owners (the systemd notify socket), by token. */
+    private final Map<Long, Watched> watched = new HashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Arena arena = Arena.ofShared();
     private final MemorySegment in = arena.allocate(Limits.MAX_FRAME, 8);
@@ -120,6 +122,7 @@ public final class Server {
             epoll = e;
             epoll.add(listener, Epoll.EPOLLIN, LISTENER);
             epoll.add(wake.fd(), Epoll.EPOLLIN, WAKE);
+            for (Map.Entry<Long, Watched> w : watched.entrySet()) epoll.add(w.getValue().fd(), Epoll.EPOLLIN, w.getKey());
             lastPolicyCheck = clock.millis();
             while (!stopping) {
                 int ready = epoll.await(store.lifetimes.millisUntilNextDeadline(TICK_MILLIS));
@@ -157,6 +160,21 @@ public final class Server {
         return finished.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Has the loop poll {@code fd} too, calling {@code handler} on the loop's thread whenever it is readable: the
+     * hook for front doors other than the store socket. Call before {@link #run()}. The caller keeps ownership of
+     * {@code fd} and keeps it open until run returns.
+     */
+    public void watchReadable(Fd fd, ReadableHandler handler) {
+        if (epoll != null) throw new IllegalStateException("watchReadable must be called before run()");
+        watched.put(nextToken++, new Watched(fd, handler));
+    }
+
+    /** The store the loop serves, for the front doors registered with {@link #watchReadable}; loop thread only. */
+    public Store store() {
+        return store;
+    }
+
     /** How many clients are connected; for status. Approximate when read from another thread. */
     public int connectionCount() {
         return connections.size();
@@ -169,6 +187,8 @@ public final class Server {
             acceptAll();
         } else if (token == WAKE) {
             wake.drain();
+        } else if (watched.containsKey(token)) {
+            watched.get(token).handler().readable(events);
         } else {
             Connection c = connections.get(token);
             if (c != null) serve(c, events);
@@ -335,6 +355,9 @@ public final class Server {
         c.close();
         log.log("disconnect", "conn", c.token, "pid", c.peer.pid(), "reason", reason);
     }
+
+    /** A polled fd of {@link #watchReadable} and what handles it. */
+    private record Watched(Fd fd, ReadableHandler handler) {}
 
     /** The lifetimes' view of the epoll set. */
     private final class EpollWatcher implements Watcher {

@@ -1,6 +1,7 @@
 package org.fdstore.daemon.server;
 
 import java.time.Clock;
+import java.util.List;
 import org.fdstore.daemon.lifetime.Expiry;
 import org.fdstore.daemon.lifetime.Lifetimes;
 import org.fdstore.daemon.lifetime.Watcher;
@@ -14,6 +15,7 @@ import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Pidfd;
 import org.fdstore.protocol.Lifetime;
 
@@ -22,9 +24,10 @@ import org.fdstore.protocol.Lifetime;
  * enters through {@link #add} and leaves through {@link #release}, so that counts, epoll registrations and pidfds
  * never disagree with the registry, and a stored fd always leaves the epoll set before it is closed.
  *
- * <p>Not thread safe: the event loop owns it.
+ * <p>Public for the daemon's other front doors (the systemd notify socket), which reach it through
+ * {@link Server#store()}. Not thread safe: the event loop owns it, and those front doors run on it.
  */
-final class Store implements Lifetimes.Ender {
+public final class Store implements Lifetimes.Ender {
     final Registry registry;
     final Quotas quotas = new Quotas();
     final Lifetimes lifetimes;
@@ -41,7 +44,8 @@ final class Store implements Lifetimes.Ender {
         this.lifetimes = new Lifetimes(watcher, clock, this);
     }
 
-    Policy policy() {
+    /** The policy in force. */
+    public Policy policy() {
         return policy;
     }
 
@@ -57,7 +61,48 @@ final class Store implements Lifetimes.Ender {
      */
     Entry add(Connection c, Fd fd, FdDescription description, String namespace, String name, byte[] metadata,
               Lifetime lifetime) throws Refusal {
-        if (!name.isEmpty()) {
+        return add(c.peer, fd, description, namespace, name, metadata, lifetime, false,
+                lifetime.ownerBound() ? ownerOf(c) : null);
+    }
+
+    /**
+     * Stores {@code fd} under a name other entries may share (systemd's FDSTORE=1), for {@code sender}, checking
+     * capacity and quotas first. On success the registry owns the fd.
+     *
+     * @param lifetime must not be owner-bound: a datagram's sender has no connection to watch
+     * @throws Refusal ENOSPC or EDQUOT; nothing changed, the fd is still the caller's
+     */
+    public Entry addShared(PeerCredentials sender, Fd fd, FdDescription description, String namespace, String name,
+                           Lifetime lifetime) throws Refusal {
+        if (lifetime.ownerBound()) throw new IllegalArgumentException("a shared-name entry cannot be owner-bound");
+        return add(sender, fd, description, namespace, name, new byte[0], lifetime, true, null);
+    }
+
+    /** Every entry named {@code namespace/name}, by id. */
+    public List<Entry> named(String namespace, String name) {
+        return registry.allNamed(namespace, name);
+    }
+
+    /** The audit trail. */
+    public AuditLog audit() {
+        return audit;
+    }
+
+    private Entry add(PeerCredentials peer, Fd fd, FdDescription description, String namespace, String name,
+                      byte[] metadata, Lifetime lifetime, boolean sharedName, Pidfd owner) throws Refusal {
+        try {
+            Entry entry = checkedAdd(peer, fd, description, namespace, name, metadata, lifetime, sharedName);
+            lifetimes.track(entry, owner);
+            owner = null;
+            return entry;
+        } finally {
+            if (owner != null) owner.close();
+        }
+    }
+
+    private Entry checkedAdd(PeerCredentials peer, Fd fd, FdDescription description, String namespace, String name,
+                             byte[] metadata, Lifetime lifetime, boolean sharedName) throws Refusal {
+        if (!name.isEmpty() && !sharedName) {
             Entry existing = registry.named(namespace, name);
             if (existing != null) {
                 throw new Refusal(Errno.EEXIST, "an entry named \"" + name + "\" exists already in namespace \""
@@ -69,10 +114,10 @@ final class Store implements Lifetimes.Ender {
             throw new Refusal(Errno.ENOSPC, "the store is full: " + registry.capacity()
                     + " descriptors (entries and owner watches); remove some first");
         }
-        quotas.check(policy, c.peer.uid(), namespace, metadata.length);
-        Entry entry = registry.add(fd, description, namespace, name, metadata, c.peer, clock.millis(), lifetime);
+        quotas.check(policy, peer.uid(), namespace, metadata.length);
+        Entry entry = registry.add(fd, description, namespace, name, metadata, peer, clock.millis(), lifetime,
+                sharedName);
         quotas.charge(entry.owner().uid(), namespace, metadata.length);
-        lifetimes.track(entry, lifetime.ownerBound() ? ownerOf(c) : null);
         return entry;
     }
 
@@ -91,7 +136,7 @@ final class Store implements Lifetimes.Ender {
     }
 
     /** Removes {@code entry} everywhere and closes its fd (after any reply carrying it was sent or queued). */
-    void release(Entry entry) {
+    public void release(Entry entry) {
         lifetimes.forget(entry);
         if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
         entry.fd().close();
