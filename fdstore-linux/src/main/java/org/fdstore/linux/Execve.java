@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import org.fdstore.linux.internal.Libc;
 /**
  * Replaces this process with another program as systemd's socket activation starts one: the given fds at 3, 4, …
  * (without close-on-exec), every other fd from there up close-on-exec, an empty signal mask and no ignored
- * signal (execve(2), dup3(2), close_range(2), sigprocmask(2), sigaction(2)).
+ * signal (execve(2), dup3(2), close_range(2), rt_sigprocmask(2), rt_sigaction(2)). The signal calls go to the kernel
+ * directly: glibc's wrappers refuse signals 32 and 33, which it reserves, yet a parent may have left them ignored.
  *
  * <p>These calls of several headers live together because they must run as one fixed sequence: once the first
  * dup3 has overwritten a descriptor of the JVM (a jar, say), nothing may load a class or link a call until
@@ -31,12 +33,15 @@ public final class Execve {
     public static final int FIRST_PASSED_FD = 3;
 
     private static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
-    private static final int SIG_SETMASK = 2;
+    private static final long SIG_SETMASK = 2;
     private static final long SIG_IGN = 1;
-    /** glibc's {@code struct sigaction} on x86_64: handler, 128-byte mask, flags (padded to 8), restorer. */
-    private static final long SIGACTION_BYTES = 152;
-    private static final long SIGSET_BYTES = 128;
-    /** Signals 1 to 64; glibc refuses its own (32, 33) with EINVAL, which is harmless. */
+    /** x86_64 syscall numbers. */
+    private static final long SYS_RT_SIGACTION = 13;
+    private static final long SYS_RT_SIGPROCMASK = 14;
+    /** The kernel's {@code struct sigaction} on x86_64: handler, flags, restorer, 8-byte mask. */
+    private static final long KERNEL_SIGACTION_BYTES = 32;
+    private static final long KERNEL_SIGSET_BYTES = 8;
+    /** Signals 1 to 64; SIGKILL and SIGSTOP cannot change (EINVAL), which is harmless. */
     private static final int LAST_SIGNAL = 64;
 
     private static final MethodHandle EXECVE =
@@ -45,10 +50,9 @@ public final class Execve {
             Libc.downcall("dup3", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE_RANGE =
             Libc.downcall("close_range", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SIGPROCMASK =
-            Libc.downcall("sigprocmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SIGACTION =
-            Libc.downcall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SYSCALL = Libc.downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
 
     private Execve() {}
 
@@ -68,7 +72,7 @@ public final class Execve {
         MemorySegment path = cString(arena, program);
         MemorySegment args = vector(arena, argv);
         MemorySegment env = vector(arena, environment);
-        MemorySegment emptySet = arena.allocate(SIGSET_BYTES, 8);
+        MemorySegment emptySet = arena.allocate(KERNEL_SIGSET_BYTES, 8);
         int count = passed.size();
         int firstOther = FIRST_PASSED_FD + count;
         resetIgnoredSignals(arena);
@@ -92,7 +96,8 @@ public final class Execve {
             if ((int) CLOSE_RANGE.invokeExact(Libc.errnoSlot(), firstOther, -1, CLOSE_RANGE_CLOEXEC) < 0) {
                 throw Calls.fail("close_range(" + firstOther + ", ~0U, CLOSE_RANGE_CLOEXEC)");
             }
-            int ignored = (int) SIGPROCMASK.invokeExact(Libc.errnoSlot(), SIG_SETMASK, emptySet, MemorySegment.NULL);
+            long unmasked = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_RT_SIGPROCMASK, SIG_SETMASK,
+                    emptySet.address(), 0L, KERNEL_SIGSET_BYTES);
             int r = (int) EXECVE.invokeExact(Libc.errnoSlot(), path, args, env);
             throw Calls.fail("execve(\"" + program + "\")");
         } catch (Throwable t) {
@@ -105,8 +110,8 @@ public final class Execve {
         try {
             int dup = (int) DUP3.invokeExact(Libc.errnoSlot(), -1, -1, 0);                 // EBADF
             int range = (int) CLOSE_RANGE.invokeExact(Libc.errnoSlot(), 1, 0, 0);         // EINVAL: first > last
-            int mask = (int) SIGPROCMASK.invokeExact(Libc.errnoSlot(), SIG_SETMASK, MemorySegment.NULL,
-                    MemorySegment.NULL);                                                    // no set: a query
+            long mask = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_RT_SIGPROCMASK, SIG_SETMASK, 0L, 0L,
+                    KERNEL_SIGSET_BYTES);                                                   // no set: a query
             try (Arena arena = Arena.ofConfined()) {
                 int exec = (int) EXECVE.invokeExact(Libc.errnoSlot(), arena.allocate(1), args, env);  // ENOENT: ""
             }
@@ -117,14 +122,16 @@ public final class Execve {
 
     /** An ignored signal stays ignored across execve (handlers do not): set those back to SIG_DFL. */
     private static void resetIgnoredSignals(Arena arena) throws LinuxException {
-        MemorySegment old = arena.allocate(SIGACTION_BYTES, 8);
-        MemorySegment byDefault = arena.allocate(SIGACTION_BYTES, 8);
+        MemorySegment old = arena.allocate(KERNEL_SIGACTION_BYTES, 8);
+        MemorySegment byDefault = arena.allocate(KERNEL_SIGACTION_BYTES, 8);
         try {
-            for (int signal = 1; signal <= LAST_SIGNAL; signal++) {
-                if ((int) SIGACTION.invokeExact(Libc.errnoSlot(), signal, MemorySegment.NULL, old) < 0) continue;
+            for (long signal = 1; signal <= LAST_SIGNAL; signal++) {
+                if ((long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_RT_SIGACTION, signal, 0L, old.address(),
+                        KERNEL_SIGSET_BYTES) < 0) continue;
                 if (old.get(JAVA_LONG, 0) != SIG_IGN) continue;
-                if ((int) SIGACTION.invokeExact(Libc.errnoSlot(), signal, byDefault, MemorySegment.NULL) < 0) {
-                    throw Calls.fail("sigaction(" + signal + ", SIG_DFL)");
+                if ((long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_RT_SIGACTION, signal, byDefault.address(), 0L,
+                        KERNEL_SIGSET_BYTES) < 0) {
+                    throw Calls.fail("rt_sigaction(" + signal + ", SIG_DFL)");
                 }
             }
         } catch (Throwable t) {
