@@ -14,6 +14,7 @@ import org.fdstore.client.Restored;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
+import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.Selector;
 import org.junit.jupiter.api.AfterAll;
@@ -134,6 +135,13 @@ class SystemdNotifyTest {
 
         daemon.awaitLog(1, "event=notify", "keys=READY,STATUS");
         assertThat(StoreSnapshot.of(daemon.socket())).isEmpty();
+        String pid = daemon.logLines("event=notify", "keys=READY,STATUS").getFirst().replaceAll(".* pid=(\\d+) .*", "$1");
+        try (FdStore store = FdStore.connect(daemon.socket().toString())) {
+            DaemonStatus status = store.status();
+            assertThat(status.get("notify_socket")).contains(notify.toString());
+            assertThat(status.get("notify_" + pid + "_ready")).contains("1");
+            assertThat(status.get("notify_" + pid + "_status")).contains("serving 3 clients");
+        }
     }
 
     @Test

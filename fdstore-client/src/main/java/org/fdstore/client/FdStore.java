@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.JdkFiles;
+import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.DropTarget;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.InspectInfo;
@@ -36,11 +37,27 @@ import org.fdstore.protocol.SocketPath;
  * its own reference to the open file description from the moment the request is sent. Every fd returned by a
  * restore or take is a new close-on-exec descriptor that the caller owns and closes.
  *
+ * <p><b>Upgrades and crashes.</b> The daemon survives its own upgrade and death (docs/operations.md), and so does
+ * this connection. When the daemon sends GOAWAY (it hands over to a successor, or shuts down) or the connection
+ * ends (the serving process died and its standby took over), the store reconnects to the same socket path,
+ * retrying for up to 10 s while nothing listens there, and resends the requests that have no reply, in order, so
+ * pipelined replies still match their requests:
+ * <ul>
+ *   <li>after a GOAWAY, every one of them, whatever its type: the daemon carried out none of them. The caller sees
+ *       nothing.</li>
+ *   <li>after the connection ended without GOAWAY (a crash), only those safe to repeat: restore, list, inspect,
+ *       status (and HELLO). A save, remove, take or drop that was sent fails with an FdStoreException whose errno
+ *       is ECONNRESET and whose {@link FdStoreException#outcomeUnknown()} holds: it may or may not have happened,
+ *       and {@link #list()} tells.</li>
+ * </ul>
+ * A save's fd must stay valid until its request is answered, so that it can be resent: the blocking saves use the
+ * caller's fd during the call, and {@link #saveAsync} keeps a duplicate until its future completes.
+ *
  * <p><b>Errors.</b> Every operation throws {@link FdStoreException}. When the daemon refuses a request
  * ({@link FdStoreException#refusedByDaemon()}, e.g. ENOENT for an unknown id), the connection stays usable. When
- * the connection breaks (the daemon hung up: ECONNRESET; a malformed or unexpected reply: EPROTO; a failed system
- * call: its errno), it is closed, and every later call fails with ENOTCONN. Any fds that arrive with a reply that
- * should not carry them are closed.
+ * the connection breaks for good (no daemon answers on the path within 10 s: ECONNRESET; a malformed or unexpected
+ * reply: EPROTO; a failed system call: its errno), it is closed, and every later call fails with ENOTCONN. Any fds
+ * that arrive with a reply that should not carry them are closed.
  *
  * <p><b>Threads.</b> Thread safe. Requests from several threads share the connection and are served one at a time.
  * {@link #close()} from another thread wakes a call blocked on the daemon, which then fails with ENOTCONN.
@@ -71,7 +88,12 @@ public final class FdStore implements AutoCloseable {
      * @throws FdStoreException as {@link #connect()}
      */
     public static FdStore connect(String socketPath) throws FdStoreException {
-        return new FdStore(Connection.open(SocketPath.resolve(socketPath)));
+        return connect(socketPath, Connection.DEFAULT_RECONNECT_WINDOW);
+    }
+
+    /** {@link #connect(String)} retrying a reconnect for {@code reconnectWindow}; for tests of a daemon that is gone. */
+    static FdStore connect(String socketPath, java.time.Duration reconnectWindow) throws FdStoreException {
+        return new FdStore(Connection.open(SocketPath.resolve(socketPath), reconnectWindow));
     }
 
     /** The socket path this store is connected to. */
@@ -151,9 +173,10 @@ public final class FdStore implements AutoCloseable {
     }
 
     /**
-     * Saves {@code fd} without waiting for the daemon's reply: the call costs one sendmsg. Once it returns, the
-     * kernel holds the frame and a reference to the open file, so the save happens even if this process dies the
-     * next instant, and the caller may close {@code fd} at once. The future completes with the id when the reply is
+     * Saves {@code fd} without waiting for the daemon's reply: the call costs a dup and one sendmsg. Once it
+     * returns, the kernel holds the frame and a reference to the open file, so the save happens even if this
+     * process dies the next instant, and the caller may close {@code fd} at once: the store keeps a duplicate until
+     * the reply, to resend the save if the daemon hands over meanwhile. The future completes with the id when the reply is
      * read: by a later call on this store, or by {@link #awaitSubmitted()}. Replies are taken in order, so after
      * {@code awaitSubmitted()} every earlier save has its id.
      *
@@ -414,6 +437,17 @@ public final class FdStore implements AutoCloseable {
      */
     public int drop(DropTarget target) throws FdStoreException {
         return single(connection.exchange(new Request.Drop(target), null), Reply.Dropped.class).count();
+    }
+
+    /**
+     * What the daemon says about itself: which process serves and which stands by, entry and fd counts, and the last
+     * handover or failover. {@link DaemonStatus#fields()} holds every pair in the daemon's order, including keys
+     * this client does not know.
+     *
+     * @throws FdStoreException a broken connection, or a refusal (ENOSYS from a daemon without STATUS)
+     */
+    public DaemonStatus status() throws FdStoreException {
+        return single(connection.exchange(new Request.Status(), null), Reply.Reported.class).status();
     }
 
     /**

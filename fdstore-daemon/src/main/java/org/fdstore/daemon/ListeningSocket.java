@@ -59,12 +59,28 @@ public final class ListeningSocket implements AutoCloseable {
         return new ListeningSocket(fd, null, null);
     }
 
+    /**
+     * The listening socket a predecessor served on {@code path}, received with SCM_RIGHTS; takes ownership of
+     * {@code fd}. It is made non-blocking (the predecessor's flag is shared with it, and it stops serving).
+     */
+    public static ListeningSocket adopt(Fd fd, Path path) throws IOException {
+        org.fdstore.linux.Fcntl.setFlags(fd, org.fdstore.linux.Fcntl.getFlags(fd) | org.fdstore.linux.Fcntl.O_NONBLOCK);
+        Object key;
+        try {
+            key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            key = null;   // Unlinked meanwhile: serve the fd all the same, and never remove another's file.
+        }
+        return new ListeningSocket(fd, path, key);
+    }
+
     private static void removeIfStale(Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try (Fd probe = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0)) {
             Socket.connect(probe, path.toString());
             throw new LinuxException("bind(\"" + path + "\")", Errno.EADDRINUSE,
-                    "a daemon is already serving this socket; stop it or choose another with --socket");
+                    "a process holds this socket open (a standby about to serve?); stop it or choose another with"
+                            + " --socket");
         } catch (LinuxException e) {
             if (e.errno() != Errno.ECONNREFUSED) throw e;
             Files.delete(path);   // Nobody listens: a daemon died and left its socket behind.
@@ -79,6 +95,11 @@ public final class ListeningSocket implements AutoCloseable {
     /** The path it is bound to; null for an inherited socket. */
     public Path path() {
         return path;
+    }
+
+    /** Closes the descriptor and leaves the path: a successor serves the same socket. */
+    public void release() {
+        fd.close();
     }
 
     @Override

@@ -41,6 +41,12 @@ public final class Socket {
     static final int SO_TYPE = 3;
     static final int SO_PASSCRED = 16;
     static final int SCM_CREDENTIALS = 2;
+    /** Send buffer size (bytes; the kernel doubles it), capped by net.core.wmem_max. */
+    public static final int SO_SNDBUF = 7;
+    /** As SO_SNDBUF, past net.core.wmem_max; needs CAP_NET_ADMIN. */
+    public static final int SO_SNDBUFFORCE = 32;
+    /** Send timeout of a blocking socket (struct timeval): sendmsg then fails with EAGAIN. */
+    public static final int SO_SNDTIMEO = 21;
     static final int SCM_RIGHTS = 1;
     private static final int SHUT_RDWR = 2;
     private static final long SOCKADDR_UN_SIZE = 110;
@@ -223,6 +229,36 @@ public final class Socket {
         }
     }
 
+    /** setsockopt(SOL_SOCKET, option) with an int value, e.g. {@link #SO_SNDBUF}. */
+    public static void setIntOption(Fd socket, int option, int value) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
+            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, option, v, 4);
+            if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SOL_SOCKET, " + option + ", " + value + ")");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** setsockopt(SOL_SOCKET, {@link #SO_SNDTIMEO}): a blocking send gives up after {@code millis} (0: never). */
+    public static void setSendTimeout(Fd socket, long millis) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timeval = arena.allocate(16, 8);
+            timeval.set(JAVA_LONG, 0, millis / 1000);
+            timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_SNDTIMEO, timeval, 16);
+            if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SO_SNDTIMEO, " + millis + " ms)");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
     /** The credentials the kernel recorded for the peer of a connected AF_UNIX socket (SO_PEERCRED). */
     public static PeerCredentials peerCredentials(Fd socket) throws LinuxException {
         int n = socket.acquire();
@@ -241,16 +277,7 @@ public final class Socket {
 
     /** setsockopt(SOL_SOCKET, SO_PASSCRED, 1): every message received afterwards carries SCM_CREDENTIALS. */
     public static void setPassCredentials(Fd socket) throws LinuxException {
-        int n = socket.acquire();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment one = arena.allocateFrom(JAVA_INT, 1);
-            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_PASSCRED, one, 4);
-            if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SO_PASSCRED)");
-        } catch (Throwable t) {
-            throw Calls.rethrow(t);
-        } finally {
-            socket.release();
-        }
+        setIntOption(socket, SO_PASSCRED, 1);
     }
 
     /**

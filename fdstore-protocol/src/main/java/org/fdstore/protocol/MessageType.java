@@ -23,7 +23,9 @@ public enum MessageType {
     /** Describe every entry with what it pins and how long it lives. */
     INSPECT(7),
     /** Close every entry that matches a mount, a uid, a namespace or an id; answers how many. */
-    DROP(8);
+    DROP(8),
+    /** Describe the daemon: which process serves, which stands by, counts, the last handover or failover. */
+    STATUS(9);
 
     /** Set in a reply's type: a reply's type is its request's type with bit 7 set. */
     static final int REPLY_BIT = 0x80;
@@ -44,7 +46,7 @@ public enum MessageType {
         return code | REPLY_BIT;
     }
 
-    /** The type whose request code is {@code code}, or empty for a code version 1 does not define. */
+    /** The type whose request code is {@code code}, or empty for a code this version does not define. */
     public static Optional<MessageType> ofCode(int code) {
         for (MessageType t : values()) {
             if (t.code == code) return Optional.of(t);

@@ -228,6 +228,14 @@ public sealed interface Request {
         }
     }
 
+    /** Describe the daemon (see {@link DaemonStatus}). */
+    record Status() implements Request {
+        @Override
+        public MessageType type() {
+            return MessageType.STATUS;
+        }
+    }
+
     /**
      * A well-formed frame of a type version 1 does not define; its body was skipped. The daemon answers ENOSYS.
      * Encoding one writes an empty body, which lets tests provoke that answer.

@@ -52,6 +52,7 @@ public final class RequestCodec {
             case Request.ListEntries l -> EncodedBody.EMPTY;
             case Request.Inspect i -> EncodedBody.EMPTY;
             case Request.Drop d -> dropBody(d.target());
+            case Request.Status st -> EncodedBody.EMPTY;
             case Request.Unknown u -> {
                 if (MessageType.ofCode(u.code()).isPresent()) {
                     throw new IllegalArgumentException("type " + u.code() + " is defined; encode its own record");
@@ -93,6 +94,7 @@ public final class RequestCodec {
             case LIST -> new Request.ListEntries();
             case INSPECT -> new Request.Inspect();
             case DROP -> new Request.Drop(r.dropTarget());
+            case STATUS -> new Request.Status();
         };
         r.end();
         return new DecodedRequest(header, request);

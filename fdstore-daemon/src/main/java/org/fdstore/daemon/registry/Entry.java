@@ -82,6 +82,11 @@ public final class Entry {
         return savedAtMillis;
     }
 
+    /** The metadata saved with it; the array is the entry's own, so do not change it. */
+    public byte[] metadata() {
+        return metadata;
+    }
+
     /** Bytes of metadata it holds, for quotas. */
     public int metadataBytes() {
         return metadata.length;

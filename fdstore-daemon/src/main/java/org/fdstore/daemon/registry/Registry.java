@@ -78,13 +78,45 @@ public final class Registry {
         Entry entry = new Entry(id, namespace, name, fd, metadata, owner, nowMillis, description, lifetime,
                 sharedName);
         byId.put(id, entry);
-        // Ids only grow within a list: a new entry takes the smallest free id, but sorting keeps "by id" exact.
-        if (!name.isEmpty()) {
-            List<Entry> all = byName.computeIfAbsent(entry.qualifiedName(), k -> new ArrayList<>(1));
-            all.add(entry);
-            all.sort((a, b) -> Long.compare(a.id(), b.id()));
-        }
+        if (!name.isEmpty()) index(entry);
         return entry;
+    }
+
+    /**
+     * Stores {@code fd} under the id it had in another daemon (a handover or a failover); the registry then owns
+     * the fd.
+     *
+     * @throws Refusal EEXIST if the id or the name is in use; the fd then stays the caller's
+     */
+    public Entry restore(long id, Fd fd, FdDescription description, String namespace, String name, byte[] metadata,
+                         PeerCredentials owner, long savedAtMillis, Lifetime lifetime) throws Refusal {
+        return restore(id, fd, description, namespace, name, metadata, owner, savedAtMillis, lifetime, false);
+    }
+
+    /** {@link #restore} of an entry whose name may be shared ({@link Entry#sharedName()}) or not. */
+    public Entry restore(long id, Fd fd, FdDescription description, String namespace, String name, byte[] metadata,
+                         PeerCredentials owner, long savedAtMillis, Lifetime lifetime, boolean sharedName)
+            throws Refusal {
+        if (id < 1 || id > Integer.MAX_VALUE || usedIds.get((int) id)) {
+            throw new Refusal(Errno.EEXIST, "id " + id + " is in use or out of range");
+        }
+        if (!name.isEmpty() && !sharedName && byName.containsKey(namespace + "/" + name)) {
+            throw new Refusal(Errno.EEXIST, "an entry named \"" + name + "\" exists already in namespace \""
+                    + namespace + "\"");
+        }
+        usedIds.set((int) id);
+        Entry entry = new Entry(id, namespace, name, fd, metadata, owner, savedAtMillis, description, lifetime,
+                sharedName);
+        byId.put(id, entry);
+        if (!name.isEmpty()) index(entry);
+        return entry;
+    }
+
+    /** Adds {@code entry} to the entries of its name, kept by id. */
+    private void index(Entry entry) {
+        List<Entry> all = byName.computeIfAbsent(entry.qualifiedName(), k -> new ArrayList<>(1));
+        all.add(entry);
+        all.sort((a, b) -> Long.compare(a.id(), b.id()));
     }
 
     /**

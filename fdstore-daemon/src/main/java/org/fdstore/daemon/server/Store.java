@@ -1,7 +1,9 @@
 package org.fdstore.daemon.server;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.fdstore.daemon.lifetime.Expiry;
 import org.fdstore.daemon.lifetime.Lifetimes;
 import org.fdstore.daemon.lifetime.Watcher;
@@ -17,6 +19,7 @@ import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Pidfd;
+import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.Lifetime;
 
 /**
@@ -33,6 +36,10 @@ public final class Store implements Lifetimes.Ender {
     final Lifetimes lifetimes;
     final AuditLog audit;
     private final Clock clock;
+    /** Add their keys to every STATUS reply, after the continuity layer's (the notify socket's state). */
+    final List<Consumer<DaemonStatus.Builder>> statusSources = new ArrayList<>();
+    /** Told of every change, before the change is acknowledged. */
+    Replication replication = Replication.NONE;
     /** The policy in force; replaced whole on reload. */
     private Policy policy;
 
@@ -94,6 +101,7 @@ public final class Store implements Lifetimes.Ender {
             Entry entry = checkedAdd(peer, fd, description, namespace, name, metadata, lifetime, sharedName);
             lifetimes.track(entry, owner);
             owner = null;
+            replication.added(entry, lifetimes.owner(entry));
             return entry;
         } finally {
             if (owner != null) owner.close();
@@ -137,9 +145,41 @@ public final class Store implements Lifetimes.Ender {
 
     /** Removes {@code entry} everywhere and closes its fd (after any reply carrying it was sent or queued). */
     public void release(Entry entry) {
+        replication.removed(entry);
         lifetimes.forget(entry);
         if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
         entry.fd().close();
+    }
+
+    /** Binds an entry in its grace to the process that restored it (see {@link Lifetimes#rebind}). */
+    void rebind(Entry entry, Pidfd restorer) {
+        lifetimes.rebind(entry, restorer);
+        Pidfd bound = lifetimes.owner(entry);
+        if (bound != null) replication.rebound(entry, bound);
+    }
+
+    /**
+     * Stores an entry that moved over from another daemon under its old id, in its old lifetime state; takes
+     * ownership of {@code fd} and {@code owner}. Quotas are charged but not checked: the entry was accepted before.
+     *
+     * @throws Refusal EEXIST if the id or name is taken (a corrupt stream); nothing changed, both fds closed
+     */
+    Entry adopt(long id, Fd fd, String namespace, String name, byte[] metadata, PeerCredentials saver,
+                long savedAtMillis, Lifetime lifetime, Pidfd owner, int boundPid, long ownerExitedAtMillis,
+                boolean sharedName) throws Refusal {
+        Entry entry;
+        try {
+            entry = registry.restore(id, fd, fd.describe(), namespace, name, metadata, saver, savedAtMillis, lifetime,
+                    sharedName);
+        } catch (Refusal | LinuxException e) {
+            fd.close();
+            if (owner != null) owner.close();
+            if (e instanceof Refusal r) throw r;
+            throw new Refusal(((LinuxException) e).errno(), "cannot describe entry " + id + ": " + e.getMessage());
+        }
+        quotas.charge(saver.uid(), namespace, metadata.length);
+        lifetimes.adopt(entry, owner, boundPid, ownerExitedAtMillis);
+        return entry;
     }
 
     /** A lifetime ended: logs the expiry and releases the entry. */

@@ -55,6 +55,16 @@ public final class NotifySocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds {@code address} even though a live socket is there: for a successor taking over from a daemon that is
+     * about to stop. A path is unlinked and bound anew (new senders reach this socket from then on); an abstract
+     * name stays taken until the predecessor closes it, and fails with EADDRINUSE.
+     */
+    public static NotifySocket bindReplacing(String address) throws IOException {
+        if (!address.startsWith("@")) Files.deleteIfExists(Path.of(address));
+        return bind(address);
+    }
+
     /** Adopts an inherited, bound SOCK_DGRAM socket (made non-blocking, close-on-exec, SO_PASSCRED by the caller). */
     public static NotifySocket inherited(Fd fd, String description) throws LinuxException {
         Socket.setPassCredentials(fd);

@@ -89,6 +89,12 @@ public record SocketActivation(Fd listener, Fd notifySocket, List<String> names)
         return new SocketActivation(listener, notify, List.copyOf(names));
     }
 
+    /** Closes the passed sockets not yet handed on (a start that fails); harmless when repeated. */
+    public void close() {
+        if (listener != null) listener.close();
+        if (notifySocket != null) notifySocket.close();
+    }
+
     /** Whether anything was passed. */
     public boolean any() {
         return listener != null || notifySocket != null;

@@ -78,7 +78,7 @@ class NotifyMessageTest {
         assertThat(state.record(42, parse("READY=1\nSTATUS=serving"))).isTrue();
 
         assertThat(state.pairs()).extracting(e -> e.getKey() + "=" + e.getValue())
-                .containsExactly("notify_socket=/run/notify", "notify.42.ready=1", "notify.42.status=serving");
+                .containsExactly("notify_socket=/run/notify", "notify_42_ready=1", "notify_42_status=serving");
     }
 
     @Test
@@ -87,6 +87,15 @@ class NotifyMessageTest {
         for (int pid = 1; pid <= NotifyState.MAX_SENDERS + 5; pid++) state.record(pid, parse("READY=1"));
 
         assertThat(state.pairs()).hasSize(1 + NotifyState.MAX_SENDERS);
-        assertThat(state.pairs().get(1).getKey()).isEqualTo("notify.6.ready");
+        assertThat(state.pairs().get(1).getKey()).isEqualTo("notify_6_ready");
+    }
+
+    @Test
+    void state_keysBecomeLowerSnakeCaseStatusKeys() throws Exception {
+        NotifyState state = new NotifyState("@n");
+        state.record(7, parse("X-Custom--Thing=a\nMAINPID=7\n" + "K".repeat(47) + "=too long"));
+
+        assertThat(state.pairs()).extracting(e -> e.getKey())
+                .containsExactly("notify_socket", "notify_7_x_custom_thing", "notify_7_mainpid");
     }
 }
