@@ -62,13 +62,17 @@ class SocketActivationTest {
         Path notify = dir.resolve("notify.sock");
         Path activate = Scripts.copy("activate.py", dir);
         Path pythonNotify = Scripts.copy("notify_fds.py", dir);
-        Process daemon = start(dir, List.of(Scripts.PYTHON, activate.toString(), store.toString(), notify.toString()));
+        // --socket names the activated socket's path: the serving lock and the hot standby find the daemon by it.
+        Process daemon = start(dir, List.of(Scripts.PYTHON, activate.toString(), store.toString(), notify.toString()),
+                "--socket", store.toString());
         try {
             Await.until("the activated daemon to serve " + store, Duration.ofSeconds(30),
                     () -> !daemon.isAlive() || log(dir).contains("event=listening"), () -> log(dir));
             assertThat(daemon.isAlive()).as(log(dir)).isTrue();
             assertThat(log(dir)).contains("activated=store,notify", "notify_socket=\"fd 4 (inherited)\"");
             assertThat(accepts(store)).isTrue();
+            Await.until("the hot standby to attach through the activated socket", Duration.ofSeconds(60),
+                    () -> log(dir).contains("event=mirror_attached"), () -> log(dir));
             assertThat(flags(daemon, 3) & 02004000).as("fd 3 is close-on-exec and non-blocking").isEqualTo(02004000);
             assertThat(flags(daemon, 4) & 02004000).as("fd 4 is close-on-exec and non-blocking").isEqualTo(02004000);
 
@@ -113,7 +117,8 @@ class SocketActivationTest {
     void daemon_passedFdThatIsNotASocket_refusesToStartNamingIt() throws Exception {
         Path dir = PeerClasspath.newSharedDir("activation-bad");
         Process daemon = start(dir, List.of("sh", "-c",
-                "exec 3</etc/hostname; LISTEN_FDS=1 LISTEN_PID=$$ LISTEN_FDNAMES=bogus exec \"$@\"", "sh"));
+                "exec 3</etc/hostname; LISTEN_FDS=1 LISTEN_PID=$$ LISTEN_FDNAMES=bogus exec \"$@\"", "sh"),
+                "--socket", dir.resolve("unused.sock").toString());
         try {
             assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(daemon.exitValue()).isEqualTo(111);
