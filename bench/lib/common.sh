@@ -45,15 +45,19 @@ snapshot_fdstore() {
     flock 9
     cp "$fdstore_jar" "$dir/" && cp "$(dirname "$fdstore_jar")"/lib/*.jar "$dir/lib/"
   ) 9>"$fdstore_root/.build.lock" || die 111 "cannot copy the fdstore build from $(dirname "$fdstore_jar")"
-  # The same JVM options as bin/fdstore: the daemon tuned to serve, every other command to start fast.
+  # The same JVM options as bin/fdstore, with start-up caches trained on this snapshot (a cache serves one class path).
+  local jar=$dir/$(basename "$fdstore_jar") role
+  train_aot_if_stale "$java_home" "$jar"
   # shellcheck disable=SC2016 # the single-quoted lines are the wrapper's own code
   {
     echo '#!/usr/bin/env bash'
     echo "# bin/fdstore pinned to the build snapshot in $dir (written by bench/lib/common.sh)."
-    printf 'flags=(%s)\n' "$(printf '%q ' "${fdstore_jvm_flags[@]}")"
-    echo 'if [ "${1:-}" = daemon ]; then tuning=(-XX:+UseSerialGC)'
-    echo 'else tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto); fi'
-    printf 'exec %q "${flags[@]}" "${tuning[@]}" -jar %q "$@"\n' "$java_home/bin/java" "$dir/$(basename "$fdstore_jar")"
+    for role in daemon cli; do
+      fdstore_java_args "$role" "$jar"
+      printf '%s_args=(%s)\n' "$role" "$(printf '%q ' "${fdstore_args[@]}")"
+    done
+    echo 'if [ "${1:-}" = daemon ]; then args=("${daemon_args[@]}"); else args=("${cli_args[@]}"); fi'
+    printf 'exec %q "${args[@]}" -jar %q "$@"\n' "$java_home/bin/java" "$jar"
   } >"$dir/fdstore"
   chmod +x "$dir/fdstore"
   bench_fdstore=$dir/fdstore
