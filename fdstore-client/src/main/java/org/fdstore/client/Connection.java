@@ -120,12 +120,6 @@ final class Connection implements AutoCloseable {
     }
 
     /**
-     * Sends {@code request}, with {@code payload} attached if not null, and reads every frame of its reply.
-     *
-     * @return the reply's frames, all successes; the caller owns their fds
-     * @throws FdStoreException a refusal for an error reply; anything else closes the connection
-     */
-    /**
      * Sends {@code request} and returns without waiting: the future completes when its reply is read. Once this
      * returns, the kernel holds the frame and its fd, so the request is carried out even if this process dies.
      */
@@ -153,6 +147,29 @@ final class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one request as several frames ({@code fds.get(i)} attached to frame i) and reads every frame of its
+     * reply, as {@link #exchange} does.
+     */
+    List<ReplyFrame> exchangeMany(List<? extends Request> frames, List<List<Fd>> fds) throws FdStoreException {
+        lock.lock();
+        try {
+            ensureOpen();
+            // Settles what already arrived, so that earlier replies cannot fill the socket while this one sends.
+            drainArrived();
+            long requestId = sendMany(frames, fds);
+            return receiveReply(requestId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends {@code request}, with {@code payload} attached if not null, and reads every frame of its reply.
+     *
+     * @return the reply's frames, all successes; the caller owns their fds
+     * @throws FdStoreException a refusal for an error reply; anything else closes the connection
+     */
     List<ReplyFrame> exchange(Request request, Fd payload) throws FdStoreException {
         lock.lock();
         try {
@@ -211,25 +228,58 @@ final class Connection implements AutoCloseable {
     private long send(Request request, Fd payload, CompletableFuture<List<ReplyFrame>> future)
             throws FdStoreException {
         long requestId = nextRequestId++;
+        sendFrame(requestId, request, false, payload == null ? List.of() : List.of(payload), true);
+        pending.addLast(new Pending(requestId, request.type(), future));
+        return requestId;
+    }
+
+    /**
+     * Sends one request in several frames, every one but the last with CONTINUES; the fds of frame i are
+     * {@code fds.get(i)}. A failure after the first frame went out breaks the connection: the daemon waits for the
+     * rest, and drops the partial request when the connection closes.
+     */
+    private long sendMany(List<? extends Request> frames, List<List<Fd>> fds) throws FdStoreException {
+        long requestId = nextRequestId++;
+        for (int i = 0; i < frames.size(); i++) {
+            boolean last = i == frames.size() - 1;
+            try {
+                sendFrame(requestId, frames.get(i), !last, fds.get(i), i == 0);
+            } catch (FdStoreException e) {
+                if (i == 0 || closed) throw e;
+                throw breakConnection(e.errno(), "request " + requestId + " broke off after " + i + " of "
+                        + frames.size() + " frames: " + e.getMessage(), e);
+            }
+        }
+        pending.addLast(new Pending(requestId, frames.getFirst().type(), null));
+        return requestId;
+    }
+
+    /**
+     * Encodes and sends one frame. A closed fd among {@code fds} is reported as EBADF and, if {@code intact} (no
+     * frame of this request went out yet), leaves the stream intact; any other failure breaks the connection.
+     */
+    private void sendFrame(long requestId, Request request, boolean continues, List<Fd> fds, boolean intact)
+            throws FdStoreException {
         sendBuffer.clear();
-        int length = RequestCodec.encode(requestId, request, sendBuffer);
-        List<Fd> fds = payload == null ? List.of() : List.of(payload);
+        int length = RequestCodec.encode(requestId, request, continues, sendBuffer);
         while (true) {
             try {
                 Socket.sendmsg(socket, sendSegment, length, fds, 0);
-                break;
+                return;
             } catch (LinuxException e) {
                 if (e.errno() == Errno.EINTR) continue;
-                if (payload != null && !payload.isOpen()) {
-                    // Nothing was sent: the stream is intact.
-                    throw new FdStoreException(Errno.EBADF, "cannot save " + payload + ": it is closed", e);
+                for (Fd fd : fds) {
+                    if (!fd.isOpen()) {
+                        FdStoreException closedFd = new FdStoreException(Errno.EBADF, "cannot save " + fd
+                                + ": it is closed", e);
+                        if (intact) throw closedFd;
+                        throw breakConnection(Errno.EBADF, closedFd.getMessage(), e);
+                    }
                 }
                 if (closed) throw closedException();
                 throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(), e);
             }
         }
-        pending.addLast(new Pending(requestId, request.type(), future));
-        return requestId;
     }
 
     private List<ReplyFrame> receiveReply(long requestId) throws FdStoreException {

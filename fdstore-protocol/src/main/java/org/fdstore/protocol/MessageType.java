@@ -23,7 +23,13 @@ public enum MessageType {
     /** Describe every entry with what it pins and how long it lives. */
     INSPECT(7),
     /** Close every entry that matches a mount, a uid, a namespace or an id; answers how many. */
-    DROP(8);
+    DROP(8),
+    /** Store many fds in one request that may span frames; all or nothing. */
+    SAVE_MANY(0x0A),
+    /** Restore a whole namespace, or a list of entries, in one request; the reply spans frames. */
+    RESTORE_MANY(0x0B),
+    /** Ask for the read-only index that lets a ptrace-capable client restore without a round trip. */
+    FASTPATH(0x0C);
 
     /** Set in a reply's type: a reply's type is its request's type with bit 7 set. */
     static final int REPLY_BIT = 0x80;
