@@ -34,7 +34,7 @@ need_packages() {
 # its jar: during a run, an edit in the work tree would pause a measurement for a whole Maven build and replace jars
 # under running JVMs (the serving and standby processes, which launch their successors from their own class path).
 snapshot_fdstore() {
-  local dir=$1 java_home
+  local dir=$1 java_home cache
   "$bench_fdstore" --help >/dev/null || die 111 "bin/fdstore does not run (build failed?)"
   # shellcheck source=bin/lib/jdk.sh
   . "$bench_root/bin/lib/jdk.sh"
@@ -43,9 +43,11 @@ snapshot_fdstore() {
   # Under bin/fdstore's build lock, so that no concurrent build swaps jars while they are copied.
   (
     flock 9
-    cp "$fdstore_jar" "$dir/" && cp "$(dirname "$fdstore_jar")"/lib/*.jar "$dir/lib/"
+    # -p: the JVM accepts an AOT cache for moved jars whose times and sizes are those it was trained on.
+    cp -p "$fdstore_jar" "$dir/" && cp -p "$(dirname "$fdstore_jar")"/lib/*.jar "$dir/lib/" &&
+      for cache in "${fdstore_jar%.jar}"-*.aot; do [ ! -f "$cache" ] || cp -p "$cache" "$dir/"; done
   ) 9>"$fdstore_root/.build.lock" || die 111 "cannot copy the fdstore build from $(dirname "$fdstore_jar")"
-  # The same JVM options as bin/fdstore, with start-up caches trained on this snapshot (a cache serves one class path).
+  # The same JVM options as bin/fdstore, with its start-up caches (trained here if the build had none).
   local jar=$dir/$(basename "$fdstore_jar") role
   train_aot_if_stale "$java_home" "$jar"
   # shellcheck disable=SC2016 # the single-quoted lines are the wrapper's own code
