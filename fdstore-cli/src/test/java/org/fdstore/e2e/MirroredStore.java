@@ -29,9 +29,9 @@ final class MirroredStore implements AutoCloseable {
         this.first = first;
     }
 
-    /** A mirrored daemon in {@code dir}, once its standby has attached. */
-    static MirroredStore start(Path dir) throws IOException {
-        MirroredStore store = new MirroredStore(DaemonProcess.startMirrored(dir));
+    /** A mirrored daemon in {@code dir} with extra options, once its standby has attached. */
+    static MirroredStore start(Path dir, String... options) throws IOException {
+        MirroredStore store = new MirroredStore(DaemonProcess.startMirrored(dir, options));
         try {
             store.awaitStandby();
         } catch (RuntimeException | Error e) {

@@ -251,8 +251,8 @@ public final class Mirror implements AutoCloseable {
                         if (old.owner() != null) old.owner().close();
                         EntryRecord r = old.record();
                         entries.put(id, new Held(new EntryRecord(r.id(), r.namespace(), r.name(), r.metadata(),
-                                r.saver(), r.savedAtMillis(), r.lifetime(), pid, 0, true), old.fd(), old.description(),
-                                owner));
+                                r.saver(), r.savedAtMillis(), r.lifetime(), pid, 0, true, r.sharedName()), old.fd(),
+                                old.description(), owner));
                     }
                     default -> throw new IllegalArgumentException("change type " + op);
                 }
