@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -16,7 +18,7 @@ import org.fdstore.protocol.DaemonStatus;
 
 /**
  * A store served by a chain of processes: the daemon the test started, its hot standbys, successors started by
- * {@code fdstore upgrade}, and whoever took over from whom. Every one of them logs into the first daemon's log,
+ * {@code fdstore upgrade} or {@code daemon --takeover}, and whoever took over from whom. Every one of them logs into the first daemon's log,
  * which names each pid; closing kills every process of the chain that is still alive, whatever happened.
  */
 final class MirroredStore implements AutoCloseable {
@@ -24,6 +26,7 @@ final class MirroredStore implements AutoCloseable {
             + " pid=(\\d+)");
 
     private final DaemonProcess first;
+    private final List<Process> launched = new ArrayList<>();
 
     private MirroredStore(DaemonProcess first) {
         this.first = first;
@@ -78,12 +81,22 @@ final class MirroredStore implements AutoCloseable {
         return last[0];
     }
 
+    /** Starts {@code fdstore daemon --takeover} on this store's socket, as a supervisor would. */
+    Process takeover() throws IOException {
+        Path log = socket().resolveSibling("takeover-" + launched.size() + ".log");
+        Process p = new ProcessBuilder(JavaProcess.fdstore("daemon", "--takeover", "--socket", socket().toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        launched.add(p);
+        return p;
+    }
+
     /** Every pid of the chain that the log names. */
     Set<Integer> pids() {
         Set<Integer> pids = new LinkedHashSet<>();
         pids.add((int) first.pid());
         Matcher m = PID.matcher(first.logText());
         while (m.find()) pids.add(Integer.parseInt(m.group(1)));
+        for (Process p : launched) pids.add((int) p.pid());
         return pids;
     }
 
@@ -143,6 +156,7 @@ final class MirroredStore implements AutoCloseable {
             // Only a convenience for reading a failure.
         }
         first.kill();
+        for (Process p : launched) p.destroyForcibly();
         for (int pid : pids()) {
             if (alive(pid)) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
