@@ -69,7 +69,7 @@ class FsFailoverTest {
     }
 
     /** fs_workload.py on the mount, in its own process. */
-    private record Workload(Process process, Path stop, Path output, FsMount fs) {
+    record Workload(Process process, Path stop, Path output, FsMount fs) {
         static Workload start(FsMount fs) throws Exception {
             Path script = Scripts.copy("fs_workload.py", fs.dir);
             Path stop = fs.dir.resolve("stop");

@@ -35,8 +35,17 @@ final class FsMount implements AutoCloseable {
 
     /** Mounts an empty source; {@code options} go to {@code fs mount} (e.g. --no-standby). */
     static FsMount start(Path dir, String... options) throws Exception {
+        return start(dir, DaemonProcess.start(dir), options);
+    }
+
+    /** As {@link #start}, on a store daemon with its hot standby (see {@link MirroredStore#of}). */
+    static FsMount startOnMirroredStore(Path dir) throws Exception {
+        return start(dir, DaemonProcess.startMirrored(dir));
+    }
+
+    private static FsMount start(Path dir, DaemonProcess store, String... options) throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        FsMount fs = new FsMount(dir, DaemonProcess.start(dir));
+        FsMount fs = new FsMount(dir, store);
         try {
             Files.createDirectories(fs.source);
             Files.createDirectories(fs.mountpoint);

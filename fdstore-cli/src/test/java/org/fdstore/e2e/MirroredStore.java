@@ -44,6 +44,11 @@ final class MirroredStore implements AutoCloseable {
         return store;
     }
 
+    /** The chain of a mirrored daemon started elsewhere, for its cleanup and its STATUS. */
+    static MirroredStore of(DaemonProcess first) {
+        return new MirroredStore(first);
+    }
+
     DaemonProcess first() {
         return first;
     }
