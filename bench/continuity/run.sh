@@ -41,7 +41,7 @@ stop_round() {
 store_extra_cleanup=stop_round
 
 store_bench_setup
-say "$(machine_summary)"
+say "$(machine_summary); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${counts[@]}"; do
   figures=()
   for ((r = 1; r <= rounds; r++)); do
@@ -63,3 +63,4 @@ for n in "${counts[@]}"; do
     echo "failover $n entries: $median ms gap"
   fi
 done
+say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
