@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.fdstore.client.FdStore;
 import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.EntryInfo;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Live upgrade: a successor ({@code daemon --takeover}, what {@code fdstore upgrade} starts) takes every entry, the
- * policy, the options and the listening socket, while clients save and restore; none of them sees an error.
+ * Live upgrade: {@code fdstore upgrade} starts a successor ({@code daemon --takeover}) that takes every entry, the
+ * policy, the options and the listening socket, while clients save, restore and remove; none of them sees an error.
  */
 class HandoverTest {
     @TempDir Path dir;
@@ -26,12 +25,14 @@ class HandoverTest {
         try (MirroredStore store = MirroredStore.start(dir)) {
             DaemonStatus before = store.status();
             StoreLoad load = new StoreLoad(store.socket(), payload, 3);
-            Process successor;
+            int successor;
             try {
                 load.awaitProgress(30);
-                successor = store.takeover();
+                CliRun upgrade = CliRun.run(dir, store.socket(), "upgrade");
+                assertThat(upgrade.exitCode()).as(upgrade.toString()).isZero();
                 DaemonStatus after = store.awaitServingOtherThan(before.servingPid());
-                assertThat(after.servingPid()).isEqualTo(successor.pid());
+                successor = after.servingPid();
+                assertThat(upgrade.stdout()).startsWith("upgraded: pid " + before.servingPid() + " -> " + successor);
                 assertThat(after.lastTransition()).isEqualTo(DaemonStatus.Transition.HANDOVER);
                 load.awaitProgress(30);
             } finally {
@@ -39,6 +40,7 @@ class HandoverTest {
             }
             assertThat(load.failures).as("errors the clients saw").isEmpty();
             assertThat(load.unknown).as("saves of unknown outcome: a handover answers or resends all").isEmpty();
+            assertThat(load.unknownRemoves).isEmpty();
             assertThat(store.first().isAlive()).isFalse();
             assertThat(store.first().stop()).as("exit status of the old process").isZero();
 
@@ -49,15 +51,14 @@ class HandoverTest {
             Map<String, Long> listed = new java.util.HashMap<>();
             for (EntryInfo e : entries) listed.put(e.name(), e.id());
             assertThat(listed).containsExactlyInAnyOrderEntriesOf(load.acknowledged);
-            assertThat(store.logText()).containsPattern("event=handover successor_pid=" + successor.pid()
+            assertThat(store.logText()).containsPattern("event=handover successor_pid=" + successor
                     + " entries=\\d+ drain_ms=\\d+ result=ok");
 
             // SIGTERM with no successor: the successor stops, and so does its standby.
             int standby = MirroredStore.pidOf(store.status().standbyPid());
-            new ProcessBuilder("kill", "-TERM", Long.toString(successor.pid())).start().waitFor();
-            assertThat(successor.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(successor.exitValue()).isZero();
+            store.terminate(successor);
             Await.until("the standby to retire", java.time.Duration.ofSeconds(30), () -> !store.alive(standby));
+            assertThat(store.logText()).containsPattern("event=stopped .* handed_over=false");
             assertThat(store.socket()).doesNotExist();
         }
     }

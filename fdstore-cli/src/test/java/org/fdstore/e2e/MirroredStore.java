@@ -17,8 +17,8 @@ import org.fdstore.client.FdStoreException;
 import org.fdstore.protocol.DaemonStatus;
 
 /**
- * A store served by a chain of processes: the daemon the test started, its hot standbys, successors started with
- * {@code daemon --takeover}, and whoever took over from whom. Every one of them logs into the first daemon's log,
+ * A store served by a chain of processes: the daemon the test started, its hot standbys, successors started by
+ * {@code fdstore upgrade} or {@code daemon --takeover}, and whoever took over from whom. Every one of them logs into the first daemon's log,
  * which names each pid; closing kills every process of the chain that is still alive, whatever happened.
  */
 final class MirroredStore implements AutoCloseable {
@@ -81,7 +81,7 @@ final class MirroredStore implements AutoCloseable {
         return last[0];
     }
 
-    /** Starts {@code fdstore daemon --takeover} on this store's socket, as fdstore upgrade does. */
+    /** Starts {@code fdstore daemon --takeover} on this store's socket, as a supervisor would. */
     Process takeover() throws IOException {
         Path log = socket().resolveSibling("takeover-" + launched.size() + ".log");
         Process p = new ProcessBuilder(JavaProcess.fdstore("daemon", "--takeover", "--socket", socket().toString()))
@@ -145,9 +145,16 @@ final class MirroredStore implements AutoCloseable {
         return first.logText();
     }
 
-    /** Kills every live process of the chain. */
+    /** Kills every live process of the chain, and keeps the chain's log in target/continuity-logs. */
     @Override
     public void close() {
+        try {
+            Path kept = Path.of("target", "continuity-logs", socket().getParent().getFileName() + ".log");
+            Files.createDirectories(kept.getParent());
+            Files.copy(first.log(), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // Only a convenience for reading a failure.
+        }
         first.kill();
         for (Process p : launched) p.destroyForcibly();
         for (int pid : pids()) {

@@ -31,6 +31,7 @@ class StandbyTest {
             }
             assertThat(load.failures).as("errors seen by clients of the serving process").isEmpty();
             assertThat(load.unknown).isEmpty();
+            assertThat(load.unknownRemoves).isEmpty();
 
             DaemonStatus after = store.status();
             assertThat(after.servingPid()).isEqualTo(before.servingPid());

@@ -21,6 +21,9 @@ import org.fdstore.protocol.Selector;
  * unknown (the daemon died with it in flight) is recorded apart; any other error is recorded as a failure.
  */
 final class StoreLoad implements AutoCloseable {
+    /** Entries each client keeps; it removes its oldest beyond that. */
+    private static final int KEPT_PER_CLIENT = 500;
+
     private final Path socket;
     private final Path payload;
     private final List<Thread> threads = new ArrayList<>();
@@ -29,9 +32,15 @@ final class StoreLoad implements AutoCloseable {
     final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
     /** Saves whose outcome is unknown. */
     final Set<String> unknown = ConcurrentHashMap.newKeySet();
+    /** Removes whose outcome is unknown: the entry may or may not be there. */
+    final Set<String> unknownRemoves = ConcurrentHashMap.newKeySet();
+    /** Acknowledged removes. */
+    final AtomicLong removes = new AtomicLong();
     /** Errors a client was not told to retry. */
     final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicLong restores = new AtomicLong();
+    /** Acknowledged saves so far, including those removed since. */
+    final AtomicLong saves = new AtomicLong();
 
     StoreLoad(Path socket, Path payload, int clients) {
         this.socket = socket;
@@ -50,10 +59,24 @@ final class StoreLoad implements AutoCloseable {
                 try (Fd fd = Fcntl.open(payload.toString(), Fcntl.O_RDONLY, 0)) {
                     long id = store.save(fd, name);
                     acknowledged.put(name, id);
+                    saves.incrementAndGet();
                     mine.add(name);
                 } catch (FdStoreException e) {
                     if (e.outcomeUnknown()) unknown.add(name);
                     else failures.add("save " + name + ": " + e.getMessage());
+                }
+                if (mine.size() > KEPT_PER_CLIENT) {
+                    // Keep the store from filling up: the oldest entry goes, which streams a REMOVE too.
+                    String oldest = mine.removeFirst();
+                    try {
+                        store.remove(oldest);
+                        acknowledged.remove(oldest);
+                        removes.incrementAndGet();
+                    } catch (FdStoreException e) {
+                        acknowledged.remove(oldest);
+                        if (e.outcomeUnknown()) unknownRemoves.add(oldest);
+                        else failures.add("remove " + oldest + ": " + e.getMessage());
+                    }
                 }
                 if (!mine.isEmpty() && i % 3 == 0) {
                     String old = mine.get(ThreadLocalRandom.current().nextInt(mine.size()));
@@ -75,9 +98,9 @@ final class StoreLoad implements AutoCloseable {
 
     /** Waits until at least {@code count} more saves were acknowledged. */
     void awaitProgress(int count) {
-        int target = acknowledged.size() + count;
+        long target = saves.get() + count;
         Await.until(count + " more acknowledged saves", java.time.Duration.ofSeconds(60),
-                () -> acknowledged.size() >= target, () -> "(failures " + failures + ")");
+                () -> saves.get() >= target, () -> "(failures " + failures + ")");
     }
 
     /** Stops the clients and waits for them. */

@@ -48,6 +48,7 @@ public final class Socket {
     /** Send timeout of a blocking socket (struct timeval): sendmsg then fails with EAGAIN. */
     public static final int SO_SNDTIMEO = 21;
     static final int SCM_RIGHTS = 1;
+    private static final int SHUT_RD = 0;
     private static final int SHUT_RDWR = 2;
     private static final long SOCKADDR_UN_SIZE = 110;
     private static final int MAX_PATH_BYTES = 107;
@@ -141,10 +142,22 @@ public final class Socket {
 
     /** shutdown(2) both directions: the peer sees end of stream while this side keeps the descriptor. */
     public static void shutdown(Fd socket) throws LinuxException {
+        shutdown(socket, SHUT_RDWR, "shutdown(fd %d)");
+    }
+
+    /**
+     * shutdown(SHUT_RD): on an AF_UNIX socket the peer's later sends then fail with EPIPE, so nothing more can
+     * arrive; what arrived before can still be read.
+     */
+    public static void shutdownRead(Fd socket) throws LinuxException {
+        shutdown(socket, SHUT_RD, "shutdown(fd %d, SHUT_RD)");
+    }
+
+    private static void shutdown(Fd socket, int how, String call) throws LinuxException {
         int n = socket.acquire();
         try {
-            int r = (int) SHUTDOWN.invokeExact(Libc.errnoSlot(), n, SHUT_RDWR);
-            if (r < 0) throw Calls.fail("shutdown(fd " + n + ")");
+            int r = (int) SHUTDOWN.invokeExact(Libc.errnoSlot(), n, how);
+            if (r < 0) throw Calls.fail(String.format(call, n));
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         } finally {

@@ -17,6 +17,7 @@ import org.fdstore.daemon.lifetime.MonotonicClock;
 import org.fdstore.daemon.observe.EventLog;
 import org.fdstore.linux.Epoll;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Pidfd;
@@ -41,8 +42,11 @@ public final class Mirror implements AutoCloseable {
     /** How long to wait for the serving lock once the server is gone or has promoted us. */
     private static final long LOCK_WAIT_MILLIS = 3_000;
 
-    /** One entry the mirror holds: its record, its fd, and its owner's pidfd (or null). */
-    public record Held(EntryRecord record, Fd fd, Pidfd owner) {
+    /**
+     * One entry the mirror holds: its record, its fd, what the fd is (read while following, so that taking over
+     * does not; null if that failed), and its owner's pidfd (or null).
+     */
+    public record Held(EntryRecord record, Fd fd, FdDescription description, Pidfd owner) {
         void close() {
             fd.close();
             if (owner != null) owner.close();
@@ -228,7 +232,7 @@ public final class Mirror implements AutoCloseable {
                         EntryRecord record = EntryRecord.decode(frame);
                         Fd fd = fds.get(next++);
                         Pidfd owner = record.hasOwnerFd() ? Pidfd.adopt(fds.get(next++), record.boundPid()) : null;
-                        Held old = entries.put(record.id(), new Held(record, fd, owner));
+                        Held old = entries.put(record.id(), new Held(record, fd, describe(fd), owner));
                         if (old != null) old.close();
                     }
                     case ChangeBatch.REMOVE -> {
@@ -248,7 +252,7 @@ public final class Mirror implements AutoCloseable {
                         EntryRecord r = old.record();
                         entries.put(id, new Held(new EntryRecord(r.id(), r.namespace(), r.name(), r.metadata(),
                                 r.saver(), r.savedAtMillis(), r.lifetime(), pid, 0, true, r.sharedName()), old.fd(),
-                                owner));
+                                old.description(), owner));
                     }
                     default -> throw new IllegalArgumentException("change type " + op);
                 }
@@ -257,6 +261,14 @@ public final class Mirror implements AutoCloseable {
         } catch (RuntimeException e) {
             for (int i = next; i < fds.size(); i++) fds.get(i).close();
             throw new IOException("malformed CHANGES frame from the daemon: " + e.getMessage());
+        }
+    }
+
+    private static FdDescription describe(Fd fd) {
+        try {
+            return fd.describe();
+        } catch (LinuxException e) {
+            return null;   // Read again when serving, where a failure is reported.
         }
     }
 

@@ -429,11 +429,12 @@ public final class Server {
      *
      * @throws org.fdstore.daemon.registry.Refusal if the id or name is taken; both fds are closed then
      */
-    public org.fdstore.daemon.registry.Entry adopt(long id, Fd fd, String namespace, String name, byte[] metadata,
+    public org.fdstore.daemon.registry.Entry adopt(long id, Fd fd, org.fdstore.linux.FdDescription description,
+            String namespace, String name, byte[] metadata,
             PeerCredentials saver, long savedAtMillis, org.fdstore.protocol.Lifetime lifetime, org.fdstore.linux.Pidfd owner,
             int boundPid, long ownerExitedAtMillis, boolean sharedName) throws org.fdstore.daemon.registry.Refusal {
-        return store.adopt(id, fd, namespace, name, metadata, saver, savedAtMillis, lifetime, owner, boundPid,
-                ownerExitedAtMillis, sharedName);
+        return store.adopt(id, fd, description, namespace, name, metadata, saver, savedAtMillis, lifetime, owner,
+                boundPid, ownerExitedAtMillis, sharedName);
     }
 
     /**
@@ -489,17 +490,35 @@ public final class Server {
         if (waiting && System.nanoTime() - drainDeadlineNanos < 0) return;
         replication.flush();
         releaseHeld();
-        int length = ReplyCodec.encode(Limits.ERROR_REPLY_TYPE, 0, false, new Reply.GoAway(drainReason, drainMessage), 0,
-                outView.clear());
         for (Connection c : List.copyOf(connections.values())) {
-            try {
-                if (!c.hasQueued() && !c.peerGone) Socket.sendmsg(c.socket, out, length, List.of(), Socket.MSG_DONTWAIT);
-            } catch (LinuxException ignored) {
-                // The client is gone or its socket is full: it sees the connection close instead.
-            }
+            goAway(c);
             disconnect(c, "goaway");
         }
         stopping = true;
+    }
+
+    /**
+     * Sends {@code c} the GOAWAY. First nothing more may arrive (SHUT_RD: the client's later sends fail with EPIPE)
+     * and the requests that did arrive unread are discarded, never carried out: closing a socket with unread data
+     * would make the client's next read fail with ECONNRESET before it sees the GOAWAY, as after a crash.
+     */
+    private void goAway(Connection c) {
+        try {
+            Socket.shutdownRead(c.socket);
+            for (Received r; (r = Socket.recvmsg(c.socket, in, Socket.MSG_DONTWAIT)) != null && !r.endOfStream(); ) {
+                r.closeFds();
+            }
+        } catch (LinuxException ignored) {
+            // Truncated control data or a dead peer: nothing to discard that matters.
+        }
+        if (c.hasQueued() || c.peerGone) return;
+        int length = ReplyCodec.encode(Limits.ERROR_REPLY_TYPE, 0, false, new Reply.GoAway(drainReason, drainMessage),
+                0, outView.clear());
+        try {
+            Socket.sendmsg(c.socket, out, length, List.of(), Socket.MSG_DONTWAIT);
+        } catch (LinuxException ignored) {
+            // The client is gone or its socket is full: it sees the connection close instead.
+        }
     }
 
     /** Sends the replies held back for the changes that have now reached the mirrors. */

@@ -204,17 +204,17 @@ public final class Store implements Lifetimes.Ender {
 
     /**
      * Stores an entry that moved over from another daemon under its old id, in its old lifetime state; takes
-     * ownership of {@code fd} and {@code owner}. Quotas are charged but not checked: the entry was accepted before.
+     * ownership of {@code fd} and {@code owner}. {@code description} is read from the fd when null. Quotas are charged but not checked: the entry was accepted before.
      *
      * @throws Refusal EEXIST if the id or name is taken (a corrupt stream); nothing changed, both fds closed
      */
-    Entry adopt(long id, Fd fd, String namespace, String name, byte[] metadata, PeerCredentials saver,
-                long savedAtMillis, Lifetime lifetime, Pidfd owner, int boundPid, long ownerExitedAtMillis,
-                boolean sharedName) throws Refusal {
+    Entry adopt(long id, Fd fd, FdDescription description, String namespace, String name, byte[] metadata,
+                PeerCredentials saver, long savedAtMillis, Lifetime lifetime, Pidfd owner, int boundPid,
+                long ownerExitedAtMillis, boolean sharedName) throws Refusal {
         Entry entry;
         try {
-            entry = registry.restore(id, fd, fd.describe(), namespace, name, metadata, saver, savedAtMillis, lifetime,
-                    sharedName);
+            FdDescription d = description != null ? description : fd.describe();
+            entry = registry.restore(id, fd, d, namespace, name, metadata, saver, savedAtMillis, lifetime, sharedName);
         } catch (Refusal | LinuxException e) {
             fd.close();
             if (owner != null) owner.close();
