@@ -24,18 +24,24 @@ while [ $# -gt 0 ]; do
 done
 [ ${#counts[@]} -gt 0 ] || counts=(1000 15000)
 
-# The processes a round leaves serving: the successor or the promoted standby, and its new standby. Not children
-# of this script: the driver names them in a file.
-round_pids=
-stop_round_pids() {
-  local pid
-  for pid in $round_pids; do stop_pid "$pid" 5; done
-  round_pids=
+# The process a round leaves serving (the successor or the promoted standby) and its standby are not children of
+# this script: the driver names the serving pid in a file. Killing the serving process alone would promote its
+# standby, and a standby killed alone is relaunched: freeze the serving process, kill its children (the standby),
+# then kill it. Nothing of the round's store is kept, so no clean stop is needed.
+stop_round() {
+  local pid child
+  [ -f "$store_tmp/pids" ] || return 0
+  pid=$(head -n 1 "$store_tmp/pids")
+  rm -f "$store_tmp/pids"
+  [[ $pid =~ ^[0-9]+$ ]] || return 0
+  kill -STOP "$pid" 2>/dev/null || return 0
+  for child in $(pgrep -P "$pid"); do kill -KILL "$child" 2>/dev/null || true; done
+  kill -KILL "$pid" 2>/dev/null || true
 }
-store_extra_cleanup=stop_round_pids
+store_extra_cleanup=stop_round
 
 store_bench_setup
-say "$(machine_summary)"
+say "$(machine_summary); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${counts[@]}"; do
   figures=()
   for ((r = 1; r <= rounds; r++)); do
@@ -44,9 +50,7 @@ for n in "${counts[@]}"; do
     gap=$(run_driver TransitionPause "$bench_name" "$n" "$bench_fdstore" "$store_tmp/pids")
     rc=$?
     set -e
-    round_pids=$(cat "$store_tmp/pids" 2>/dev/null || true)
-    rm -f "$store_tmp/pids"
-    stop_round_pids
+    stop_round
     stop_store_daemon
     [ "$rc" -eq 0 ] || die "$rc" "round $r of $bench_name with $n entries failed (exit $rc); logs in $store_tmp"
     say "round $r: $n entries, $gap ms"
@@ -59,3 +63,4 @@ for n in "${counts[@]}"; do
     echo "failover $n entries: $median ms gap"
   fi
 done
+say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

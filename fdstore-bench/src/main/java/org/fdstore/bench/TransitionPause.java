@@ -17,7 +17,7 @@ import org.fdstore.protocol.DaemonStatus;
  * library reconnects and resends the RESTORE in flight).
  *
  * <p>Prints the gap in milliseconds on stdout, the daemon's own {@code last_transition_pause_ms} on stderr, and
- * writes the pids now serving and standing by to PIDFILE, for the caller's cleanup. Exit 1 if the prober saw an
+ * writes the pid now serving to PIDFILE, for the caller's cleanup. Exit 1 if the prober saw an
  * error or the transition did not happen.
  */
 public final class TransitionPause {
@@ -45,10 +45,9 @@ public final class TransitionPause {
                 else ProcessHandle.of(before.servingPid()).ifPresent(ProcessHandle::destroyForcibly);
                 DaemonStatus after = awaitTransition(store, before.servingPid(),
                         handover ? DaemonStatus.Transition.HANDOVER : DaemonStatus.Transition.FAILOVER);
+                Files.writeString(Path.of(a[3]), after.servingPid() + "\n");
                 Thread.sleep(SETTLE);
                 prober.stop();
-                Files.writeString(Path.of(a[3]), after.servingPid() + "\n"
-                        + (after.standbyPid().isPresent() ? after.standbyPid().getAsInt() + "\n" : ""));
                 if (prober.failure.get() != null) {
                     Driver.progress("the prober failed: " + prober.failure.get());
                     return Driver.CHECK_FAILED;
@@ -59,7 +58,7 @@ public final class TransitionPause {
                 }
                 Driver.progress(a[0] + " " + n + " entries: pid " + before.servingPid() + " -> " + after.servingPid()
                         + ", " + prober.replies.get() + " replies, daemon's pause "
-                        + after.lastTransitionPauseMs().orElse(-1) + " ms");
+                        + after.lastTransitionPauseMs().orElse(-1) + " ms, largest gap ended at " + prober.gapEnd);
                 System.out.printf("%.1f%n", prober.maxGapNanos.get() / 1e6);
             }
             return Driver.OK;
@@ -89,8 +88,9 @@ public final class TransitionPause {
     }
 
     private static void upgrade(String fdstore, String socket) throws Exception {
-        Process p = new ProcessBuilder(fdstore, "--socket", socket, "upgrade")
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // Its line goes to stderr with the progress: stdout holds only the figure.
+        Process p = new ProcessBuilder(fdstore, "--socket", socket, "upgrade").redirectErrorStream(true).start();
+        p.getInputStream().transferTo(System.err);
         if (p.waitFor() != 0) throw new IllegalStateException("fdstore upgrade exited with " + p.exitValue());
     }
 
@@ -116,6 +116,8 @@ public final class TransitionPause {
         private final String socket;
         private final long id;
         private volatile boolean stopped;
+        /** When the largest gap ended, wall clock, to read beside the daemons' logs. */
+        volatile java.time.Instant gapEnd;
         private Thread thread;
 
         private Prober(String socket, long id) {
@@ -138,7 +140,10 @@ public final class TransitionPause {
                     long now = System.nanoTime();
                     long since = trigger.get();
                     // The gap that straddles the trigger counts: the old process may stop answering at once.
-                    if (since != 0 && now >= since && now - previous > maxGapNanos.get()) maxGapNanos.set(now - previous);
+                    if (since != 0 && now >= since && now - previous > maxGapNanos.get()) {
+                        maxGapNanos.set(now - previous);
+                        gapEnd = java.time.Instant.now();
+                    }
                     previous = now;
                     replies.incrementAndGet();
                 }

@@ -46,6 +46,7 @@ public final class UpgradeCommand implements Callable<Integer> {
             DaemonStatus before = store.status();
             int oldPid = before.servingPid();
             checkSameUser(oldPid);
+            checkWritable(logFile);
             Process successor = SelfLauncher.start(logFile, "daemon", "--takeover", "--socket", socket);
             DaemonStatus after = awaitHandover(store, oldPid, successor, logFile);
             root.out().println("upgraded: pid " + oldPid + " -> " + after.servingPid() + ", " + after.entries()
@@ -73,6 +74,16 @@ public final class UpgradeCommand implements Callable<Integer> {
                         + " SIGTERM; see its log " + logFile + " and that of daemon " + oldPid);
             }
             Thread.sleep(POLL);
+        }
+    }
+
+    /** Refused before anything starts: the new daemon's output would be lost, and with it why it failed. */
+    private static void checkWritable(Path logFile) throws FdStoreException {
+        Path dir = logFile.toAbsolutePath().getParent();
+        boolean ok = Files.exists(logFile) ? Files.isWritable(logFile) : dir != null && Files.isWritable(dir);
+        if (!ok) {
+            throw new FdStoreException(Errno.EACCES, "cannot write the new daemon's log " + logFile
+                    + ": no such writable file or directory; name another with --log");
         }
     }
 

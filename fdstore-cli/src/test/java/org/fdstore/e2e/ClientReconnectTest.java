@@ -80,6 +80,8 @@ class ClientReconnectTest {
              Fd fd = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0)) {
             store.save(fd, "kept");
             first.signal("STOP");
+            Await.until("every thread of the daemon to stop", java.time.Duration.ofSeconds(30),
+                    () -> allThreadsStopped(first.pid()));
             // Both reach the stopped daemon's socket; neither is answered before it dies.
             CompletableFuture<Long> save = store.saveAsync(fd, "in-flight", null);
             CompletableFuture<Restored> restore = store.restoreAsync(new Selector.ByName("kept"));
@@ -102,6 +104,22 @@ class ClientReconnectTest {
                 assertThat(restored.entry().name()).isEqualTo("kept");
             }
             assertThat(store.list()).extracting(EntryInfo::name).containsExactly("kept");
+        }
+    }
+
+    /** Whether every task of {@code pid} is in state T (stopped): kill(2) returns before they all are. */
+    private static boolean allThreadsStopped(long pid) {
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/" + pid + "/task"))) {
+            return tasks.allMatch(t -> {
+                try {
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+                } catch (java.io.IOException gone) {
+                    return true;
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

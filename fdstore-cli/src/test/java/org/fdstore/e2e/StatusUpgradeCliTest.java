@@ -107,6 +107,22 @@ class StatusUpgradeCliTest {
         Await.until("the old daemon to exit after the handover", Duration.ofSeconds(30), () -> !daemon.isAlive());
     }
 
+    @Test
+    void upgrade_unwritableLog_exits111AndChangesNothing() throws Exception {
+        Path log = dir.resolve("no-such-dir").resolve("daemon.log");
+
+        CliRun run = CliRun.run(dir, daemon.socket(), "upgrade", "--log", log.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(111);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).isEqualTo("fdstore upgrade: cannot write the new daemon's log " + log
+                + ": no such writable file or directory; name another with --log\n");
+        try (FdStore store = FdStore.connect(daemon.socket().toString())) {
+            assertThat(store.status().servingPid()).isEqualTo(daemon.pid());
+            assertThat(store.status().lastTransition()).isEqualTo(DaemonStatus.Transition.NONE);
+        }
+    }
+
     private List<EntryInfo> saveTwo() throws Exception {
         try (FdStore store = FdStore.connect(daemon.socket().toString());
              Fd fd = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0)) {

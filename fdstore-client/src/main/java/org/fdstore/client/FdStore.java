@@ -47,7 +47,8 @@ import org.fdstore.protocol.SocketPath;
  *   <li>after a GOAWAY, every one of them, whatever its type: the daemon carried out none of them. The caller sees
  *       nothing.</li>
  *   <li>after the connection ended without GOAWAY (a crash), only those safe to repeat: restore, list, inspect,
- *       status (and HELLO). A save, remove, take or drop that was sent fails with an FdStoreException whose errno
+ *       status, the bulk restore and the fast-path index (and HELLO). A save, bulk save, remove, take or drop that
+ *       was sent fails with an FdStoreException whose errno
  *       is ECONNRESET and whose {@link FdStoreException#outcomeUnknown()} holds: it may or may not have happened,
  *       and {@link #list()} tells.</li>
  * </ul>

@@ -163,6 +163,21 @@ class ReconnectTest {
         assertThat(resent).containsExactly(MessageType.STATUS, MessageType.LIST);
     }
 
+    @Test
+    void crash_midMultiFrameList_resendsTheListAndKeepsNoFrameOfTheDeadDaemon() throws Exception {
+        try (FakeDaemon fake = FakeDaemon.start(dir, dying -> {
+            dying.welcome(dying.receive());
+            DecodedRequest list = dying.receive();
+            dying.reply(list.header().type() | 0x80, list.header().requestId(), true,
+                    new Reply.Listed(List.of(entry(1, "/old"))), List.of());
+        }, standby -> {
+            standby.welcome(standby.receive());
+            standby.reply(standby.receive(), new Reply.Listed(List.of(entry(2, "/new"))), List.of());
+        }); FdStore store = FdStore.connect(fake.path())) {
+            assertThat(store.list()).extracting(EntryInfo::target).containsExactly("/new");
+        }
+    }
+
     private static EntryInfo entry(long id, String target) {
         return new EntryInfo(id, "data", FileKind.REGULAR, Fcntl.O_RDONLY, 100, 1000, 1000, 1_700_000_000_000L,
                 target, new byte[0]);

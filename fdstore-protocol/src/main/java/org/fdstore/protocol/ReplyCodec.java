@@ -121,13 +121,15 @@ public final class ReplyCodec {
      * Reads the reply frame between {@code frame}'s position and limit. The buffer's position and byte order are
      * unchanged, and nothing of it is kept.
      *
-     * <p>A non-zero errno, or type {@code 0xFF}, gives a {@link Reply.Failure}; otherwise the payload is chosen by
-     * the type with bit 7 cleared.
+     * <p>Type {@code 0xFF} with code 1 or 2 in the errno's place gives a {@link Reply.GoAway}; a non-zero errno, or
+     * type {@code 0xFF}, gives a {@link Reply.Failure}; otherwise the payload is chosen by the type with bit 7
+     * cleared.
      *
      * @param receivedFds how many fds arrived with the frame
      * @throws ProtocolException EPROTO for a malformed frame (see {@link FrameHeader#read}, a type without bit 7 or
      *     unknown, a negative errno, errno 0 in a {@code 0xFF} reply, a message on success, an fd count that does
-     *     not suit the reply, {@code CONTINUES} on anything but a successful LIST, a truncated field, a string or
+     *     not suit the reply, {@code CONTINUES} on anything but a successful LIST, a GOAWAY with a request id, a STATUS
+     *     missing a key of version 1 or with a value out of its format, a truncated field, a string or
      *     blob over its limit, malformed UTF-8, trailing bytes); EMSGSIZE for a frame over {@link Limits#MAX_FRAME}
      * @throws IllegalArgumentException if {@code receivedFds} is negative or above 253
      */
