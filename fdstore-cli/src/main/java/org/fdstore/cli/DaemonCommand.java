@@ -15,7 +15,6 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--no-mirror] [--lame-duck D]
@@ -77,9 +76,10 @@ public final class DaemonCommand implements Callable<Integer> {
         try {
             if (standby || takeover) {
                 if (standby) {
-                    // The serving daemon manages a standby's life (RETIRE on a clean stop); signals do not.
-                    Signal.handle(new Signal("TERM"), SignalHandler.SIG_IGN);
-                    Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+                    // The serving daemon manages a standby's life (RETIRE on a clean stop); signals do not. Not
+                    // SIG_IGN: the JVM would refuse the handlers the standby installs once it serves.
+                    Signal.handle(new Signal("TERM"), signal -> { });
+                    Signal.handle(new Signal("INT"), signal -> { });
                 }
                 Daemon.follow(socket, takeover, launcher, System.err);
                 return ExitCodes.OK;

@@ -34,7 +34,7 @@ class ClientReconnectTest {
 
     @BeforeEach
     void start() throws Exception {
-        first = DaemonProcess.start(dir, DaemonProcess.NO_MIRROR);
+        first = DaemonProcess.start(dir);
         ownFds = OwnFds.count();
     }
 
@@ -63,7 +63,7 @@ class ClientReconnectTest {
                     throw new RuntimeException(e);
                 }
             });
-            second = DaemonProcess.start(dir, DaemonProcess.NO_MIRROR);
+            second = DaemonProcess.start(dir);
             try (FdStore other = FdStore.connect(second.socket().toString())) {
                 other.save(fd, "after");
             }
@@ -84,7 +84,7 @@ class ClientReconnectTest {
             CompletableFuture<Long> save = store.saveAsync(fd, "in-flight", null);
             CompletableFuture<Restored> restore = store.restoreAsync(new Selector.ByName("kept"));
             first.kill();
-            second = DaemonProcess.start(dir, DaemonProcess.NO_MIRROR);
+            second = DaemonProcess.start(dir);
             try (FdStore other = FdStore.connect(second.socket().toString())) {
                 other.save(fd, "kept");
             }

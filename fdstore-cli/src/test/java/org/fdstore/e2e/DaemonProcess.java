@@ -29,9 +29,6 @@ final class DaemonProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** The options of a daemon without a standby, whose SIGKILL ends the store ({@link #start} adds --no-mirror). */
-    static final String[] NO_MIRROR = {};
-
     static DaemonProcess start(Path dir) throws IOException {
         return start(dir, new String[0]);
     }

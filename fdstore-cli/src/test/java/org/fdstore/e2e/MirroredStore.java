@@ -115,6 +115,13 @@ final class MirroredStore implements AutoCloseable {
         Await.until("pid " + pid + " to die", Duration.ofSeconds(15), () -> !h.isAlive());
     }
 
+    /** SIGTERM to one process of the chain; waits until it is gone. */
+    void terminate(int pid) throws IOException, InterruptedException {
+        if (!alive(pid)) throw new AssertionError("pid " + pid + " is no live process of this store");
+        new ProcessBuilder("kill", "-TERM", Integer.toString(pid)).inheritIO().start().waitFor();
+        Await.until("pid " + pid + " to stop after SIGTERM", Duration.ofSeconds(30), () -> !alive(pid), this::logText);
+    }
+
     /** How many of {@code pid}'s descriptors refer to {@code file}. */
     static int fdsTo(int pid, Path file) {
         File[] fds = new File("/proc/" + pid + "/fd").listFiles();

@@ -56,7 +56,8 @@ final class Connection implements AutoCloseable {
     static final Duration DEFAULT_RECONNECT_WINDOW = Duration.ofSeconds(10);
     /** Requests whose repetition has the effect of one: resent even when the daemon may have carried them out. */
     static final Set<MessageType> SAFE_TO_REPEAT = EnumSet.of(MessageType.HELLO, MessageType.RESTORE,
-            MessageType.LIST, MessageType.INSPECT, MessageType.STATUS);
+            MessageType.LIST, MessageType.INSPECT, MessageType.STATUS, MessageType.RESTORE_MANY,
+            MessageType.FASTPATH);
     /** Reconnects in a row with no reply in between after which the daemon is taken to be broken. */
     private static final int MAX_RECONNECTS_WITHOUT_REPLY = 5;
     private static final long MAX_BACKOFF_MILLIS = 50;
@@ -68,6 +69,13 @@ final class Connection implements AutoCloseable {
         final Request request;
         /** The SAVE's fd, kept for a resend; null for other requests. */
         final Fd payload;
+        /**
+         * The frames of a request that spans several (SAVE_MANY, RESTORE_MANY), the first being {@link #request};
+         * null for a request of one frame. The daemon acts on it only once the last frame is in.
+         */
+        final List<? extends Request> parts;
+        /** The fds of each of {@link #parts}, owned by the caller; null with {@link #parts}. */
+        final List<List<Fd>> partFds;
         /** Whether {@link #payload} is a duplicate this connection closes once the request is settled. */
         final boolean ownsPayload;
         final CompletableFuture<List<ReplyFrame>> future = new CompletableFuture<>();
@@ -81,6 +89,16 @@ final class Connection implements AutoCloseable {
             this.request = request;
             this.payload = payload;
             this.ownsPayload = ownsPayload;
+            this.parts = null;
+            this.partFds = null;
+        }
+
+        Pending(List<? extends Request> parts, List<List<Fd>> partFds) {
+            this.request = parts.getFirst();
+            this.payload = null;
+            this.ownsPayload = false;
+            this.parts = parts;
+            this.partFds = partFds;
         }
 
         MessageType type() {
@@ -127,6 +145,8 @@ final class Connection implements AutoCloseable {
     private int reconnectsWithoutReply;
     /** Incremented by every reconnect; guarded by {@link #lock}. */
     private long generation;
+    /** {@link #generation}, for readers without the lock. */
+    private volatile long publishedGeneration;
     /** Set once, by {@link #close()} or a failure that breaks the stream; no exchange starts afterwards. */
     private volatile boolean closed;
     /** Whether the socket and arena are freed. Guarded by {@link #lock}. */
@@ -227,6 +247,30 @@ final class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one request as several frames ({@code fds.get(i)} attached to frame i, the caller keeping them open during
+     * the call) and reads every frame of its reply, as {@link #exchange} does.
+     */
+    List<ReplyFrame> exchangeMany(List<? extends Request> frames, List<List<Fd>> fds) throws FdStoreException {
+        lock.lock();
+        try {
+            ensureOpen();
+            Pending p = new Pending(frames, fds);
+            transmit(p);
+            while (!p.future.isDone()) readFrame(true);
+            return p.future.join();
+        } catch (CompletionException e) {
+            throw (FdStoreException) e.getCause();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Incremented by every reconnect: state tied to one daemon process (the fast-path index) is stale once it moves. */
+    long generation() {
+        return publishedGeneration;
+    }
+
     /** The daemon's HELLO reply, read now if no request has read it yet; a new one after a reconnect. */
     Reply.Welcome welcome() throws FdStoreException {
         lock.lock();
@@ -306,6 +350,7 @@ final class Connection implements AutoCloseable {
      * @return false if the daemon has closed the connection (EPIPE, ECONNRESET): {@code p} is then not sent
      */
     private boolean send(Pending p) throws FdStoreException {
+        if (p.parts != null) return sendParts(p);
         p.requestId = nextRequestId++;
         sendBuffer.clear();
         int length = RequestCodec.encode(p.requestId, p.request, sendBuffer);
@@ -327,6 +372,44 @@ final class Connection implements AutoCloseable {
                 throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Sends the frames of a multi-frame request under one new request id, every one but the last with CONTINUES.
+     * A closed fd among them is EBADF; if no frame went out yet the stream is intact, else the connection breaks (the
+     * daemon waits for the rest, and drops the partial request, all or nothing, when the connection closes).
+     *
+     * @return false if the daemon has closed the connection: the request is then resent whole after the reconnect
+     */
+    private boolean sendParts(Pending p) throws FdStoreException {
+        p.requestId = nextRequestId++;
+        for (int i = 0; i < p.parts.size(); i++) {
+            List<Fd> fds = p.partFds.get(i);
+            for (Fd fd : fds) {
+                if (fd.isOpen()) continue;
+                String message = "cannot save " + fd + ": it is closed";
+                if (i > 0) throw breakConnection(Errno.EBADF, message + " (request broke off after " + i + " of "
+                        + p.parts.size() + " frames)", null);
+                pending.remove(p);
+                throw new FdStoreException(Errno.EBADF, message);
+            }
+            sendBuffer.clear();
+            int length = RequestCodec.encode(p.requestId, p.parts.get(i), i < p.parts.size() - 1, sendBuffer);
+            while (true) {
+                try {
+                    Socket.sendmsg(socket, sendSegment, length, fds, 0);
+                    break;
+                } catch (LinuxException e) {
+                    if (e.errno() == Errno.EINTR) continue;
+                    if (closed) throw closedException();
+                    if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) return false;
+                    throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(),
+                            e);
+                }
+            }
+        }
+        p.sent = true;
+        return true;
     }
 
     /** Reads, without blocking, the replies that have arrived for submitted requests. */
@@ -447,6 +530,7 @@ final class Connection implements AutoCloseable {
         // close() sets closed, then shuts the socket it reads: one of us sees the other's write.
         if (closed) throw closedException();
         generation++;
+        publishedGeneration = generation;
         welcome = null;
         sendHello();
         for (Pending p : resend) {

@@ -15,6 +15,7 @@ import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.InspectInfo;
 import org.fdstore.protocol.Reply;
 import org.fdstore.protocol.Request;
+import org.fdstore.protocol.RequestCodec;
 import org.fdstore.protocol.Selector;
 import org.fdstore.protocol.SocketPath;
 
@@ -64,6 +65,17 @@ import org.fdstore.protocol.SocketPath;
  */
 public final class FdStore implements AutoCloseable {
     private final Connection connection;
+    /** Guards the fast-path fields; never held across a request to the daemon but FASTPATH. */
+    private final Object fastPathLock = new Object();
+    /** The fast-path index of this connection once granted; null before the first {@link #restoreFast}. */
+    private volatile FastPathClient fastPath;
+    /** The {@link Connection#generation()} (daemon process) {@link #fastPath} came from. */
+    private volatile long fastPathGeneration;
+    /**
+     * The generation in which the daemon refused the fast path or this process may not copy its fds: ask no more
+     * until the connection moves to another daemon process; -1 for none.
+     */
+    private volatile long fastPathDeniedIn = -1;
 
     private FdStore(Connection connection) {
         this.connection = connection;
@@ -167,7 +179,7 @@ public final class FdStore implements AutoCloseable {
         return single(connection.exchange(saveRequest(name, metadata, options), fd), Reply.Saved.class).id();
     }
 
-    private static Request saveRequest(String name, byte[] metadata, SaveOptions options) {
+    private static Request.Save saveRequest(String name, byte[] metadata, SaveOptions options) {
         return new Request.Save(name == null ? "" : name, metadata == null ? new byte[0] : metadata,
                 options.namespace() == null ? "" : options.namespace(), options.lifetime());
     }
@@ -225,6 +237,190 @@ public final class FdStore implements AutoCloseable {
             ReplyFrame frame = frames.getFirst();
             return new Restored(((Reply.Restored) frame.reply()).entry(), frame.fds().getFirst());
         });
+    }
+
+    /**
+     * Saves many fds in one request, all or nothing: the daemon checks every item (name, namespace, rights, lifetime,
+     * names unique in the store and in the batch, capacity, quotas) before it stores any, so a refused batch changes
+     * nothing. Frames carry up to 253 fds each; a batch of any size is one request and one round trip. The caller
+     * keeps ownership of every fd and may close them once this returns.
+     *
+     * @param items the fds and how to save each; an empty list returns an empty list without asking the daemon
+     * @return the new ids, in the order of {@code items}
+     * @throws FdStoreException refused, naming the first bad item ({@code item 7: ...}): EEXIST, EINVAL, EACCES,
+     *     EDQUOT, ENOSPC as {@link #save(Fd, String, byte[], SaveOptions)}; EBADF if an fd is closed here; or a
+     *     broken connection
+     * @throws IllegalArgumentException if an item's metadata exceeds 64 KiB or a name holds an unpaired surrogate
+     */
+    public List<Long> saveAll(List<SaveItem> items) throws FdStoreException {
+        if (items.isEmpty()) return List.of();
+        List<Request.Save> saves = new ArrayList<>(items.size());
+        for (SaveItem item : items) {
+            if (!item.fd().isOpen()) {
+                throw new FdStoreException(Errno.EBADF, "cannot save " + item.fd() + ": it is closed");
+            }
+            saves.add(saveRequest(item.name(), item.metadata(), item.options()));
+        }
+        List<List<Request.Save>> chunks = RequestCodec.chunkSaveMany(saves);
+        List<Request.SaveMany> frames = new ArrayList<>(chunks.size());
+        List<List<Fd>> fds = new ArrayList<>(chunks.size());
+        int next = 0;
+        for (List<Request.Save> chunk : chunks) {
+            frames.add(new Request.SaveMany(chunk));
+            List<Fd> frameFds = new ArrayList<>(chunk.size());
+            for (int i = 0; i < chunk.size(); i++) frameFds.add(items.get(next++).fd());
+            fds.add(frameFds);
+        }
+        List<ReplyFrame> reply = connection.exchangeMany(frames, fds);
+        List<Long> ids = new ArrayList<>(items.size());
+        for (ReplyFrame frame : reply) {
+            frame.closeFds();
+            if (!(frame.reply() instanceof Reply.SavedMany saved)) throw unexpectedReply(reply);
+            ids.addAll(saved.ids());
+        }
+        if (ids.size() != items.size()) {
+            connection.close();
+            throw new FdStoreException(Errno.EPROTO, "the daemon on " + socketPath() + " answered a batch of "
+                    + items.size() + " saves with " + ids.size() + " ids");
+        }
+        return List.copyOf(ids);
+    }
+
+    /**
+     * Restores every entry of {@code namespace} that this peer may restore, in one request: the reply streams up to
+     * 253 fds per frame, with no cap on the total. The caller owns every returned fd and closes each (closing a
+     * {@link Restored} closes its fd). An entry removed by another client while the reply is being sent may be left
+     * out.
+     *
+     * @param namespace a namespace, or null or "" for this peer's default one
+     * @return the entries and their new fds, by id
+     * @throws FdStoreException refused: EACCES if this peer can see the namespace but may not restore there,
+     *     EINVAL for an invalid namespace name; or a broken connection (the fds received so far are closed)
+     */
+    public List<Restored> restoreAll(String namespace) throws FdStoreException {
+        return restoredMany(connection.exchange(new Request.RestoreNamespace(namespace == null ? "" : namespace),
+                null));
+    }
+
+    /**
+     * Restores the selected entries in one request, all or nothing: if one is missing, out of reach or may not be
+     * restored, the request is refused and no fd is sent. The caller owns every returned fd and closes each. An entry
+     * removed by another client while the reply is being sent may be left out.
+     *
+     * @param selectors ids and names; an empty list returns an empty list without asking the daemon
+     * @return the entries and their new fds, in the order of {@code selectors}
+     * @throws FdStoreException refused, naming the first bad selector ({@code selector 3: no entry with id 9}):
+     *     ENOENT, EACCES; or a broken connection
+     */
+    public List<Restored> restoreAll(List<Selector> selectors) throws FdStoreException {
+        if (selectors.isEmpty()) return List.of();
+        List<Request.RestoreSelected> frames = RequestCodec.chunkSelectors(selectors).stream()
+                .map(Request.RestoreSelected::new).toList();
+        List<List<Fd>> noFds = java.util.Collections.nCopies(frames.size(), List.of());
+        return restoredMany(connection.exchangeMany(frames, noFds));
+    }
+
+    /**
+     * Restores the entry with this id without a round trip when this process may ptrace the daemon (same uid, or
+     * root) and the daemon grants this connection its fast-path index (to root and its admin group); otherwise, and
+     * for owner-bound entries, through the socket as {@link #restore(long)}. The first call asks the daemon for the
+     * index once (one round trip); if it is refused, or pidfd_getfd fails with EPERM, this connection uses the socket
+     * from then on. If the daemon has exited or retired its index (an upgrade), the call falls back to the socket and
+     * the next one asks again. Fast-path restores are not in the daemon's audit trail, and do not rebind an
+     * owner-bound entry.
+     *
+     * <p>The caller owns and closes the returned fd: a new close-on-exec descriptor for the stored open file
+     * description (shared offset and flags).
+     *
+     * @throws FdStoreException as {@link #restore(long)}, when the socket answers
+     */
+    public Fd restoreFast(long id) throws FdStoreException {
+        FastPathClient index = fastPathIndex();
+        if (index != null) {
+            FastPathClient.Miss[] miss = new FastPathClient.Miss[1];
+            Fd fd = index.restore(id, miss);
+            if (fd != null) return fd;
+            if (miss[0] == FastPathClient.Miss.DENIED || miss[0] == FastPathClient.Miss.GONE) {
+                dropFastPath(index, miss[0] == FastPathClient.Miss.DENIED);
+            }
+        }
+        return restore(id);
+    }
+
+    /**
+     * Whether {@link #restoreFast} currently restores without a round trip on this connection, asking the daemon for
+     * its index first if nobody has yet.
+     *
+     * @throws FdStoreException if asking breaks the connection
+     */
+    public boolean fastPathAvailable() throws FdStoreException {
+        return fastPathIndex() != null;
+    }
+
+    private FastPathClient fastPathIndex() throws FdStoreException {
+        long generation = connection.generation();
+        FastPathClient index = fastPath;
+        if (index != null && fastPathGeneration == generation) return index;
+        if (index == null && fastPathDeniedIn == generation) return null;
+        synchronized (fastPathLock) {
+            if (fastPath != null && fastPathGeneration != generation) {
+                // The connection moved to another daemon process (a handover or failover): its index is not ours.
+                fastPath.close();
+                fastPath = null;
+            }
+            if (fastPath != null || fastPathDeniedIn == generation) return fastPath;
+            List<ReplyFrame> frames;
+            try {
+                frames = connection.exchange(new Request.FastPath(), null);
+            } catch (FdStoreException e) {
+                if (!e.refusedByDaemon()) throw e;
+                fastPathDeniedIn = generation;
+                return null;
+            }
+            ReplyFrame frame = frames.getFirst();
+            if (frames.size() != 1 || frame.fds().size() != 1 || !(frame.reply() instanceof Reply.FastPathIndex r)) {
+                frames.forEach(ReplyFrame::closeFds);
+                throw unexpectedReply(frames);
+            }
+            try {
+                fastPath = FastPathClient.open(frame.fds().getFirst(), r.daemonPid(), r.indexFd());
+                fastPathGeneration = generation;
+            } catch (org.fdstore.linux.LinuxException e) {
+                // EPERM: no ptrace rights over the daemon. Anything else: an index we cannot use. Either way the
+                // socket serves this connection.
+                fastPathDeniedIn = generation;
+            }
+            return fastPath;
+        }
+    }
+
+    private void dropFastPath(FastPathClient index, boolean denied) {
+        synchronized (fastPathLock) {
+            if (fastPath == index) fastPath = null;
+            if (denied) fastPathDeniedIn = fastPathGeneration;
+        }
+        index.close();
+    }
+
+    private List<Restored> restoredMany(List<ReplyFrame> frames) throws FdStoreException {
+        List<Restored> restored = new ArrayList<>();
+        for (ReplyFrame frame : frames) {
+            if (!(frame.reply() instanceof Reply.RestoredMany many) || many.entries().size() != frame.fds().size()) {
+                frames.forEach(ReplyFrame::closeFds);
+                throw unexpectedReply(frames);
+            }
+            for (int i = 0; i < frame.fds().size(); i++) {
+                restored.add(new Restored(many.entries().get(i), frame.fds().get(i)));
+            }
+        }
+        return restored;
+    }
+
+    private FdStoreException unexpectedReply(List<ReplyFrame> frames) {
+        frames.forEach(ReplyFrame::closeFds);
+        connection.close();
+        return new FdStoreException(Errno.EPROTO, "the daemon on " + socketPath() + " sent an unexpected "
+                + frames.getFirst().reply().getClass().getSimpleName() + " reply");
     }
 
     /**
@@ -457,6 +653,10 @@ public final class FdStore implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
+        synchronized (fastPathLock) {
+            if (fastPath != null) fastPath.close();
+            fastPath = null;
+        }
     }
 
     private Restored restored(List<ReplyFrame> frames) throws FdStoreException {

@@ -97,6 +97,7 @@ public final class Daemon {
     public static void follow(Path socket, boolean successor, StandbyLauncher launcher, PrintStream logStream)
             throws IOException, PolicyException, InterruptedException {
         EventLog log = new EventLog(logStream, Clock.systemUTC());
+        preload();
         Mirror.Takeover t = Mirror.follow(socket, successor, log);
         if (t == null) return;
         Daemon d = new Daemon(t.config(), logStream).withLauncher(launcher);
@@ -112,6 +113,31 @@ public final class Daemon {
             throw e;
         }
         d.run(listening, t.lock(), t, SocketActivation.NONE);
+    }
+
+    /**
+     * Loads and initialises the classes a promoted mirror needs to serve, while it is only following: the failover
+     * gap then does not include class loading. Classes that fail to load are left to fail where they are used.
+     */
+    private static void preload() {
+        // The FFM classes link their downcalls when initialised, which costs milliseconds each in a cold JVM.
+        String[] names = {"daemon.server.Server", "daemon.server.Store", "daemon.server.RequestHandler",
+            "daemon.server.Connection", "daemon.server.QueuedFrame", "daemon.registry.Registry",
+            "daemon.registry.Entry", "daemon.lifetime.Lifetimes", "daemon.observe.AuditLog",
+            "daemon.observe.Inspector", "daemon.policy.Policy", "daemon.policy.PolicyParser",
+            "daemon.policy.PolicyFile", "daemon.policy.Quotas", "daemon.policy.PeerIdentity", "daemon.policy.Access",
+            "daemon.continuity.Continuity", "daemon.ListeningSocket", "protocol.RequestCodec",
+            "protocol.ReplyCodec", "protocol.DaemonStatus", "linux.Stat", "linux.Fcntl", "linux.Flock",
+            "linux.Epoll", "linux.EventFd", "linux.Resource", "linux.Socket", "linux.Pidfd", "linux.Unistd",
+            "linux.Proc", "linux.FdDescription"};
+        ClassLoader loader = Daemon.class.getClassLoader();
+        for (String name : names) {
+            try {
+                Class.forName("org.fdstore." + name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Loaded on first use instead.
+            }
+        }
     }
 
     /** This daemon, starting hot standbys with {@code launcher} when its configuration asks for a mirror. */

@@ -27,6 +27,8 @@ public final class Pidfd implements AutoCloseable {
     static final long SYS_PIDFD_SEND_SIGNAL = 424;
     /** x86_64 syscall number of pidfd_open. */
     static final long SYS_PIDFD_OPEN = 434;
+    /** x86_64 syscall number of pidfd_getfd. */
+    static final long SYS_PIDFD_GETFD = 438;
     /** getsockopt(SOL_SOCKET, SO_PEERPIDFD): a pidfd of the peer that connected (Linux 6.5). */
     static final int SO_PEERPIDFD = 77;
 
@@ -131,6 +133,27 @@ public final class Pidfd implements AutoCloseable {
             if (errno == Errno.ESRCH.number()) return false;
             if (errno == Errno.EPERM.number()) return true;
             throw Calls.fail("pidfd_send_signal(fd " + n + ", 0)");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * pidfd_getfd(pidfd, targetFd, 0): a new descriptor in this process for the open file description behind the
+     * process's descriptor {@code targetFd} (same file, shared offset and flags). The new descriptor is close-on-exec
+     * and owned by the caller. Allocates nothing on success beyond the returned {@link Fd}.
+     *
+     * @throws LinuxException EPERM if this process may not ptrace the target (another uid without CAP_SYS_PTRACE);
+     *     EBADF if the target has no such descriptor; ESRCH if the target has exited
+     */
+    public Fd getfd(int targetFd) throws LinuxException {
+        int n = fd.acquire();
+        try {
+            long r = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_PIDFD_GETFD, (long) n, (long) targetFd, 0L, 0L);
+            if (r < 0) throw Calls.fail("pidfd_getfd(" + this + ", " + targetFd + ", 0)");
+            return Fd.adopt((int) r);
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         } finally {

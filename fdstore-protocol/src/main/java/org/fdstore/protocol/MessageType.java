@@ -25,7 +25,13 @@ public enum MessageType {
     /** Close every entry that matches a mount, a uid, a namespace or an id; answers how many. */
     DROP(8),
     /** Describe the daemon: which process serves, which stands by, counts, the last handover or failover. */
-    STATUS(9);
+    STATUS(9),
+    /** Store many fds in one request that may span frames; all or nothing. */
+    SAVE_MANY(0x0A),
+    /** Restore a whole namespace, or a list of entries, in one request; the reply spans frames. */
+    RESTORE_MANY(0x0B),
+    /** Ask for the read-only index that lets a ptrace-capable client restore without a round trip. */
+    FASTPATH(0x0C);
 
     /** Set in a reply's type: a reply's type is its request's type with bit 7 set. */
     static final int REPLY_BIT = 0x80;

@@ -13,7 +13,10 @@ import org.fdstore.linux.Errno;
  */
 public sealed interface Reply {
 
-    /** How many fds a frame of this reply carries: 1 for {@link Restored}, 0 for the others. */
+    /**
+     * How many fds a frame of this reply carries: 1 for {@link Restored} and {@link FastPathIndex}, one per entry for
+     * {@link RestoredMany}, 0 for the others.
+     */
     default int fdCount() {
         return 0;
     }
@@ -123,6 +126,67 @@ public sealed interface Reply {
      * @param count how many entries it closed, a u32
      */
     record Dropped(int count) implements Reply {}
+
+    /**
+     * One frame of a SAVE_MANY reply: the new ids, in the order of the request's items; more may follow if its
+     * header has {@code CONTINUES}.
+     *
+     * @param ids the ids of this frame, copied into an unmodifiable list
+     */
+    record SavedMany(List<Long> ids) implements Reply {
+        /**
+         * Copies the ids.
+         *
+         * @throws NullPointerException if {@code ids} or one of them is null
+         */
+        public SavedMany {
+            ids = List.copyOf(ids);
+        }
+    }
+
+    /**
+     * One frame of a RESTORE_MANY reply: up to 253 entries, each with the fd at the same position in the frame's
+     * SCM_RIGHTS; more frames may follow if its header has {@code CONTINUES}.
+     *
+     * @param entries the entries of this frame, copied into an unmodifiable list
+     */
+    record RestoredMany(List<EntryInfo> entries) implements Reply {
+        /**
+         * Copies the entries.
+         *
+         * @throws NullPointerException if {@code entries} or one of them is null
+         * @throws IllegalArgumentException with more than 253 entries
+         */
+        public RestoredMany {
+            entries = List.copyOf(entries);
+            if (entries.size() > Limits.MAX_FDS_PER_FRAME) {
+                throw new IllegalArgumentException(entries.size() + " entries exceed " + Limits.MAX_FDS_PER_FRAME
+                        + " per frame");
+            }
+        }
+
+        /** One fd per entry. */
+        @Override
+        public int fdCount() {
+            return entries.size();
+        }
+    }
+
+    /**
+     * FASTPATH succeeded; the frame carries a read-only descriptor of the daemon's fast-path index (a memfd, layout
+     * in docs/protocol.md).
+     *
+     * @param daemonPid the daemon's pid, to open a pidfd of
+     * @param indexFd the daemon's own descriptor number of the index, so that a client can check that its pidfd
+     *     names the daemon (pidfd_getfd of this number gives the same inode as the descriptor received)
+     */
+    record FastPathIndex(int daemonPid, int indexFd) implements Reply {
+        /** Always 1: the index. */
+        @Override
+        public int fdCount() {
+            return 1;
+        }
+    }
 
     /**
      * The request was refused, or (with reply type {@code 0xFF}) its frame could not be read.

@@ -41,8 +41,9 @@ public final class ReplyCodec {
         Objects.requireNonNull(reply, "reply");
         Objects.requireNonNull(out, "out");
         checkReplyType(replyType, reply);
-        if (continues && !(reply instanceof Reply.Listed || reply instanceof Reply.Inspected)) {
-            throw new IllegalArgumentException("only a LIST or INSPECT reply may continue, not " + reply);
+        if (continues && !mayContinue(reply)) {
+            throw new IllegalArgumentException("only a LIST, INSPECT, SAVE_MANY or RESTORE_MANY reply may continue, not "
+                    + reply);
         }
         if (fdCount != reply.fdCount()) {
             throw new IllegalArgumentException(reply.getClass().getSimpleName() + " carries " + reply.fdCount()
@@ -82,6 +83,19 @@ public final class ReplyCodec {
                 });
             }
             case Reply.Dropped d -> success(4, w -> w.u32(d.count()));
+            case Reply.SavedMany m -> success(4 + 8L * m.ids().size(), w -> {
+                w.u32(m.ids().size());
+                m.ids().forEach(w::u64);
+            });
+            case Reply.RestoredMany m -> {
+                long size = 4;
+                for (EntryInfo e : m.entries()) size += WireWriter.entrySize(e);
+                yield success(size, w -> {
+                    w.u32(m.entries().size());
+                    m.entries().forEach(w::entry);
+                });
+            }
+            case Reply.FastPathIndex f -> success(8, w -> w.u32(f.daemonPid()).u32(f.indexFd()));
             case Reply.Reported r -> {
                 long size = 4;
                 for (DaemonStatus.Field f : r.status().fields()) size += statusFieldSize(f);
@@ -149,6 +163,9 @@ public final class ReplyCodec {
                 case LIST -> new Reply.Listed(entries(r));
                 case INSPECT -> new Reply.Inspected(inspected(r));
                 case DROP -> new Reply.Dropped(r.u32("count"));
+                case SAVE_MANY -> new Reply.SavedMany(ids(r));
+                case RESTORE_MANY -> new Reply.RestoredMany(restoredEntries(r));
+                case FASTPATH -> new Reply.FastPathIndex(r.u32("daemon pid"), r.u32("index fd"));
                 case STATUS -> new Reply.Reported(status(r));
             };
         }
@@ -156,8 +173,8 @@ public final class ReplyCodec {
         if (header.fdCount() != reply.fdCount()) {
             throw r.malformed("carries " + header.fdCount() + " fds, but this reply carries " + reply.fdCount());
         }
-        if (header.continues() && !(reply instanceof Reply.Listed || reply instanceof Reply.Inspected)) {
-            throw r.malformed("only a successful LIST or INSPECT reply may set CONTINUES");
+        if (header.continues() && !mayContinue(reply)) {
+            throw r.malformed("only a successful LIST, INSPECT, SAVE_MANY or RESTORE_MANY reply may set CONTINUES");
         }
         return new DecodedReply(header, reply);
     }
@@ -171,7 +188,7 @@ public final class ReplyCodec {
      * @throws IllegalArgumentException if an entry is outside the limits (then it fits no frame)
      */
     public static List<List<EntryInfo>> chunkForList(List<EntryInfo> entries) {
-        return chunk(entries, WireWriter::entrySize);
+        return Chunks.split(entries, LIST_FRAME_OVERHEAD, WireWriter::entrySize, Integer.MAX_VALUE);
     }
 
     /**
@@ -181,25 +198,61 @@ public final class ReplyCodec {
      * @throws IllegalArgumentException if an entry is outside the limits
      */
     public static List<List<InspectInfo>> chunkForInspect(List<InspectInfo> entries) {
-        return chunk(entries, WireWriter::inspectedSize);
+        return Chunks.split(entries, LIST_FRAME_OVERHEAD, WireWriter::inspectedSize, Integer.MAX_VALUE);
     }
 
-    private static <T> List<List<T>> chunk(List<T> entries, java.util.function.ToLongFunction<T> sizeOf) {
-        List<List<T>> chunks = new ArrayList<>();
-        List<T> chunk = new ArrayList<>();
-        long frameSize = LIST_FRAME_OVERHEAD;
-        for (T e : entries) {
-            long size = sizeOf.applyAsLong(e);
-            if (frameSize + size > Limits.MAX_FRAME && !chunk.isEmpty()) {
-                chunks.add(List.copyOf(chunk));
-                chunk.clear();
-                frameSize = LIST_FRAME_OVERHEAD;
-            }
-            chunk.add(e);
-            frameSize += size;
+    /**
+     * Splits the ids of a SAVE_MANY reply into the payloads of its frames, in order, each frame at most
+     * {@link Limits#MAX_FRAME} bytes. Every frame but the last is sent with {@code CONTINUES}.
+     *
+     * @return unmodifiable lists; one empty list for no ids
+     */
+    public static List<List<Long>> chunkIds(List<Long> ids) {
+        return Chunks.split(ids, LIST_FRAME_OVERHEAD, id -> 8, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Splits entries into the payloads of a RESTORE_MANY reply's frames, in order: at most 253 entries (fds) per
+     * frame, each frame at most {@link Limits#MAX_FRAME} bytes. Every frame but the last is sent with
+     * {@code CONTINUES}.
+     *
+     * @return unmodifiable lists; one empty list for no entries
+     * @throws IllegalArgumentException if an entry is outside the limits
+     */
+    public static List<List<EntryInfo>> chunkForRestoreMany(List<EntryInfo> entries) {
+        return Chunks.split(entries, LIST_FRAME_OVERHEAD, WireWriter::entrySize, Limits.MAX_FDS_PER_FRAME);
+    }
+
+    /** Bytes an entry takes in a LIST or RESTORE_MANY frame, after checking it against the limits. */
+    public static long entrySize(EntryInfo entry) {
+        return WireWriter.entrySize(entry);
+    }
+
+    /** Header, errno, empty message and count: what a LIST, INSPECT, SAVE_MANY or RESTORE_MANY frame holds besides its items. */
+    public static int multiFrameOverhead() {
+        return LIST_FRAME_OVERHEAD;
+    }
+
+    private static boolean mayContinue(Reply reply) {
+        return reply instanceof Reply.Listed || reply instanceof Reply.Inspected || reply instanceof Reply.SavedMany
+                || reply instanceof Reply.RestoredMany;
+    }
+
+    private static List<Long> ids(WireReader r) throws ProtocolException {
+        long count = Integer.toUnsignedLong(r.u32("id count"));
+        if (count > r.remaining() / 8) throw r.malformed(count + " ids cannot fit in the " + r.remaining()
+                + " bytes left");
+        List<Long> ids = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) ids.add(r.u64("id"));
+        return ids;
+    }
+
+    private static List<EntryInfo> restoredEntries(WireReader r) throws ProtocolException {
+        List<EntryInfo> entries = entries(r);
+        if (entries.size() > Limits.MAX_FDS_PER_FRAME) {
+            throw r.malformed(entries.size() + " entries exceed " + Limits.MAX_FDS_PER_FRAME + " per frame");
         }
-        chunks.add(List.copyOf(chunk));
-        return List.copyOf(chunks);
+        return entries;
     }
 
     private static DaemonStatus status(WireReader r) throws ProtocolException {
@@ -272,6 +325,9 @@ public final class ReplyCodec {
             case Reply.Listed l -> replyType == MessageType.LIST.replyCode();
             case Reply.Inspected i -> replyType == MessageType.INSPECT.replyCode();
             case Reply.Dropped d -> replyType == MessageType.DROP.replyCode();
+            case Reply.SavedMany m -> replyType == MessageType.SAVE_MANY.replyCode();
+            case Reply.RestoredMany m -> replyType == MessageType.RESTORE_MANY.replyCode();
+            case Reply.FastPathIndex f -> replyType == MessageType.FASTPATH.replyCode();
             case Reply.Reported r -> replyType == MessageType.STATUS.replyCode();
             case Reply.GoAway g -> replyType == Limits.ERROR_REPLY_TYPE;
             case Reply.Failure f -> true;

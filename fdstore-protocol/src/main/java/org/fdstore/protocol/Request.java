@@ -1,6 +1,7 @@
 package org.fdstore.protocol;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,7 @@ public sealed interface Request {
         return type().code();
     }
 
-    /** How many fds a frame of this request must carry: 1 for SAVE, 0 for the others. */
+    /** How many fds a frame of this request must carry: 1 for SAVE, one per item for SAVE_MANY, 0 for the others. */
     default int fdCount() {
         return 0;
     }
@@ -233,6 +234,91 @@ public sealed interface Request {
         @Override
         public MessageType type() {
             return MessageType.STATUS;
+        }
+    }
+
+    /**
+     * One frame of a SAVE_MANY request: up to 253 entries to store, each with the fd at the same position in the
+     * frame's SCM_RIGHTS. A batch larger than one frame is sent as several frames with the same request id, every one
+     * but the last with {@code CONTINUES}; the daemon stores the whole batch or nothing.
+     *
+     * @param items the entries of this frame, each as a SAVE would describe it; copied into an unmodifiable list
+     */
+    record SaveMany(List<Save> items) implements Request {
+        /**
+         * Copies the items.
+         *
+         * @throws NullPointerException if {@code items} or one of them is null
+         * @throws IllegalArgumentException with more than 253 items
+         */
+        public SaveMany {
+            items = List.copyOf(items);
+            if (items.size() > Limits.MAX_FDS_PER_FRAME) {
+                throw new IllegalArgumentException(items.size() + " items exceed " + Limits.MAX_FDS_PER_FRAME
+                        + " per frame; split the batch with RequestCodec.chunkSaveMany");
+            }
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.SAVE_MANY;
+        }
+
+        /** One fd per item. */
+        @Override
+        public int fdCount() {
+            return items.size();
+        }
+    }
+
+    /**
+     * A RESTORE_MANY request for every entry of a namespace that the peer may restore; always one frame.
+     *
+     * @param namespace the namespace; {@code ""} for the peer's default one
+     */
+    record RestoreNamespace(String namespace) implements Request {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code namespace} is null
+         */
+        public RestoreNamespace {
+            Objects.requireNonNull(namespace, "namespace");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.RESTORE_MANY;
+        }
+    }
+
+    /**
+     * One frame of a RESTORE_MANY request for a list of entries. A list larger than a frame is sent as several
+     * frames with the same request id, every one but the last with {@code CONTINUES}.
+     *
+     * @param selectors the entries of this frame, in the order the reply follows; copied into an unmodifiable list
+     */
+    record RestoreSelected(List<Selector> selectors) implements Request {
+        /**
+         * Copies the selectors.
+         *
+         * @throws NullPointerException if {@code selectors} or one of them is null
+         */
+        public RestoreSelected {
+            selectors = List.copyOf(selectors);
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.RESTORE_MANY;
+        }
+    }
+
+    /** Ask for the fast-path restore index (FASTPATH). */
+    record FastPath() implements Request {
+        @Override
+        public MessageType type() {
+            return MessageType.FASTPATH;
         }
     }
 

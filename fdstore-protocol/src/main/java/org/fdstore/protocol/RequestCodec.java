@@ -1,6 +1,8 @@
 package org.fdstore.protocol;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,6 +16,11 @@ import java.util.Optional;
  * <p>Stateless and thread safe; the buffers are the caller's, and only one thread may use a buffer at a time.
  */
 public final class RequestCodec {
+    /** RESTORE_MANY body tag: every entry of one namespace. */
+    static final int RESTORE_NAMESPACE = 1;
+    /** RESTORE_MANY body tag: a list of selectors. */
+    static final int RESTORE_SELECTED = 2;
+
     private RequestCodec() {}
 
     /**
@@ -28,7 +35,22 @@ public final class RequestCodec {
      * @throws java.nio.BufferOverflowException if {@code out} has not room for the frame; nothing is written then
      */
     public static int encode(long requestId, Request request, ByteBuffer out) {
+        return encode(requestId, request, false, out);
+    }
+
+    /**
+     * Writes one request frame as {@link #encode(long, Request, ByteBuffer)} does, with {@code CONTINUES} set if
+     * {@code continues}: more frames of this request follow.
+     *
+     * @throws IllegalArgumentException as {@link #encode(long, Request, ByteBuffer)}, and if {@code continues} is
+     *     set on a request other than {@link Request.SaveMany} or {@link Request.RestoreSelected}
+     */
+    public static int encode(long requestId, Request request, boolean continues, ByteBuffer out) {
         Objects.requireNonNull(request, "request");
+        if (continues && !mayContinue(request)) {
+            throw new IllegalArgumentException("only SAVE_MANY and a RESTORE_MANY of selectors span frames, not "
+                    + request);
+        }
         Objects.requireNonNull(out, "out");
         EncodedBody body = switch (request) {
             case Request.Hello h -> {
@@ -38,14 +60,30 @@ public final class RequestCodec {
                 yield new EncodedBody(2 + 2 + 8 + 2 + client.length,
                         w -> w.u16(h.minVersion()).u16(h.maxVersion()).u64(h.features()).string(client));
             }
-            case Request.Save s -> {
-                byte[] name = Utf8.encode(s.name(), Limits.MAX_STRING_BYTES, "SAVE name");
-                byte[] metadata = s.metadataUnshared();
-                WireWriter.checkMax("SAVE metadata", metadata.length, Limits.MAX_METADATA);
-                byte[] namespace = Utf8.encode(s.namespace(), Limits.MAX_STRING_BYTES, "SAVE namespace");
-                yield new EncodedBody(2 + name.length + 4 + metadata.length + 2 + namespace.length + 8 + 4 + 4,
-                        w -> w.string(name).blob(metadata).string(namespace).lifetime(s.lifetime()));
+            case Request.Save s -> saveBody(s);
+            case Request.SaveMany m -> {
+                List<EncodedBody> items = m.items().stream().map(RequestCodec::saveBody).toList();
+                long length = 4;
+                for (EncodedBody item : items) length += item.length();
+                yield new EncodedBody(length, w -> {
+                    w.u32(items.size());
+                    items.forEach(item -> item.writer().accept(w));
+                });
             }
+            case Request.RestoreNamespace n -> {
+                byte[] namespace = Utf8.encode(n.namespace(), Limits.MAX_STRING_BYTES, "RESTORE_MANY namespace");
+                yield new EncodedBody(1 + 2 + namespace.length, w -> w.u8(RESTORE_NAMESPACE).string(namespace));
+            }
+            case Request.RestoreSelected r -> {
+                List<EncodedBody> selectors = r.selectors().stream().map(RequestCodec::selectorBody).toList();
+                long length = 1 + 4;
+                for (EncodedBody selector : selectors) length += selector.length();
+                yield new EncodedBody(length, w -> {
+                    w.u8(RESTORE_SELECTED).u32(selectors.size());
+                    selectors.forEach(selector -> selector.writer().accept(w));
+                });
+            }
+            case Request.FastPath f -> EncodedBody.EMPTY;
             case Request.Restore r -> selectorBody(r.selector());
             case Request.Remove r -> selectorBody(r.selector());
             case Request.Take t -> selectorBody(t.selector());
@@ -60,8 +98,43 @@ public final class RequestCodec {
                 yield EncodedBody.EMPTY;
             }
         };
-        return WireWriter.writeFrame(out, FrameHeader.describeType(request.code()), request.code(), 0, requestId,
-                request.fdCount(), body);
+        return WireWriter.writeFrame(out, FrameHeader.describeType(request.code()), request.code(),
+                continues ? Limits.FLAG_CONTINUES : 0, requestId, request.fdCount(), body);
+    }
+
+    /**
+     * Splits a SAVE_MANY batch into the items of its frames, in order: at most 253 items (fds) per frame, each frame
+     * at most {@link Limits#MAX_FRAME} bytes. Every frame but the last is sent with {@code CONTINUES}.
+     *
+     * @return unmodifiable lists; one empty list for no items
+     * @throws IllegalArgumentException if an item is outside the limits (then it fits no frame)
+     */
+    public static List<List<Request.Save>> chunkSaveMany(List<Request.Save> items) {
+        return Chunks.split(items, Limits.HEADER_SIZE + 4, s -> saveBody(s).length(), Limits.MAX_FDS_PER_FRAME);
+    }
+
+    /**
+     * Splits the selectors of a RESTORE_MANY into the selectors of its frames, in order, each frame at most
+     * {@link Limits#MAX_FRAME} bytes. Every frame but the last is sent with {@code CONTINUES}.
+     *
+     * @return unmodifiable lists; one empty list for no selectors
+     * @throws IllegalArgumentException if a selector is outside the limits
+     */
+    public static List<List<Selector>> chunkSelectors(List<Selector> selectors) {
+        return Chunks.split(selectors, Limits.HEADER_SIZE + 1 + 4, s -> selectorBody(s).length(), Integer.MAX_VALUE);
+    }
+
+    private static boolean mayContinue(Request request) {
+        return request instanceof Request.SaveMany || request instanceof Request.RestoreSelected;
+    }
+
+    private static EncodedBody saveBody(Request.Save s) {
+        byte[] name = Utf8.encode(s.name(), Limits.MAX_STRING_BYTES, "SAVE name");
+        byte[] metadata = s.metadataUnshared();
+        WireWriter.checkMax("SAVE metadata", metadata.length, Limits.MAX_METADATA);
+        byte[] namespace = Utf8.encode(s.namespace(), Limits.MAX_STRING_BYTES, "SAVE namespace");
+        return new EncodedBody(2 + name.length + 4 + metadata.length + 2 + namespace.length + 8 + 4 + 4,
+                w -> w.string(name).blob(metadata).string(namespace).lifetime(s.lifetime()));
     }
 
     /**
@@ -71,23 +144,27 @@ public final class RequestCodec {
      * <p>A frame of a type version 1 does not define decodes to {@link Request.Unknown}, its body unread.
      *
      * @param receivedFds how many fds arrived with the frame
-     * @throws ProtocolException EPROTO for a malformed frame (see {@link FrameHeader#read}, a request with
-     *     {@code CONTINUES}, a truncated field, a HELLO client name over 255 bytes, metadata over 64 KiB, malformed
+     * @throws ProtocolException EPROTO for a malformed frame (see {@link FrameHeader#read}, {@code CONTINUES} on
+     *     a request other than SAVE_MANY or a RESTORE_MANY of selectors, a SAVE_MANY whose item count is not its fd
+     *     count or above 253, a truncated field, a HELLO client name over 255 bytes, metadata over 64 KiB, malformed
      *     UTF-8, a bad selector or drop target tag, reserved lifetime flag bits, trailing bytes); EMSGSIZE for a frame over {@link Limits#MAX_FRAME}
      * @throws IllegalArgumentException if {@code receivedFds} is negative or above 253
      */
     public static DecodedRequest decode(ByteBuffer frame, int receivedFds) throws ProtocolException {
         FrameHeader header = FrameHeader.read(frame, receivedFds);
         WireReader r = new WireReader(frame, header);
-        if (header.continues()) throw r.malformed("a request must not set CONTINUES");
         Optional<MessageType> type = MessageType.ofCode(header.type());
-        if (type.isEmpty()) return new DecodedRequest(header, new Request.Unknown(header.type()));
+        if (type.isEmpty()) {
+            if (header.continues()) throw r.malformed("a request of an unknown type must not set CONTINUES");
+            return new DecodedRequest(header, new Request.Unknown(header.type()));
+        }
         Request request = switch (type.get()) {
             case HELLO -> new Request.Hello(r.u16("min version"), r.u16("max version"), r.u64("features"),
                     r.string("client name", Limits.MAX_NAME_BYTES));
-            case SAVE -> new Request.Save(r.string("name", Limits.MAX_STRING_BYTES),
-                    r.blob("metadata", Limits.MAX_METADATA), r.string("namespace", Limits.MAX_STRING_BYTES),
-                    r.lifetime("SAVE"));
+            case SAVE -> saveItem(r, "");
+            case SAVE_MANY -> saveMany(r);
+            case RESTORE_MANY -> restoreMany(r);
+            case FASTPATH -> new Request.FastPath();
             case RESTORE -> new Request.Restore(r.selector());
             case REMOVE -> new Request.Remove(r.selector());
             case TAKE -> new Request.Take(r.selector());
@@ -97,7 +174,48 @@ public final class RequestCodec {
             case STATUS -> new Request.Status();
         };
         r.end();
+        if (header.continues() && !mayContinue(request)) {
+            throw r.malformed("only SAVE_MANY and a RESTORE_MANY of selectors may set CONTINUES on a request");
+        }
+        if (request instanceof Request.SaveMany m && m.items().size() != header.fdCount()) {
+            throw r.malformed("SAVE_MANY frame holds " + m.items().size() + " items but " + header.fdCount()
+                    + " fds");
+        }
         return new DecodedRequest(header, request);
+    }
+
+    /** A SAVE body; {@code item} prefixes field names in messages ("" for SAVE itself). */
+    private static Request.Save saveItem(WireReader r, String item) throws ProtocolException {
+        return new Request.Save(r.string(item + "name", Limits.MAX_STRING_BYTES),
+                r.blob(item + "metadata", Limits.MAX_METADATA),
+                r.string(item + "namespace", Limits.MAX_STRING_BYTES), r.lifetime(item.isEmpty() ? "SAVE" : item.strip()));
+    }
+
+    private static Request.SaveMany saveMany(WireReader r) throws ProtocolException {
+        long count = Integer.toUnsignedLong(r.u32("SAVE_MANY item count"));
+        if (count > Limits.MAX_FDS_PER_FRAME) {
+            throw r.malformed("SAVE_MANY frame holds " + count + " items, more than " + Limits.MAX_FDS_PER_FRAME);
+        }
+        List<Request.Save> items = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) items.add(saveItem(r, "item " + i + " "));
+        return new Request.SaveMany(items);
+    }
+
+    private static Request restoreMany(WireReader r) throws ProtocolException {
+        int tag = r.u8("RESTORE_MANY tag");
+        if (tag == RESTORE_NAMESPACE) {
+            return new Request.RestoreNamespace(r.string("RESTORE_MANY namespace", Limits.MAX_STRING_BYTES));
+        }
+        if (tag != RESTORE_SELECTED) {
+            throw r.malformed("RESTORE_MANY tag " + tag + " is neither 1 (namespace) nor 2 (selectors)");
+        }
+        long count = Integer.toUnsignedLong(r.u32("RESTORE_MANY selector count"));
+        // Refused before allocating: a hostile count must not size the list (a selector takes at least 3 bytes).
+        if (count > r.remaining() / 3) throw r.malformed(count + " selectors cannot fit in the " + r.remaining()
+                + " bytes left");
+        List<Selector> selectors = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) selectors.add(r.selector());
+        return new Request.RestoreSelected(selectors);
     }
 
     private static EncodedBody dropBody(DropTarget target) {

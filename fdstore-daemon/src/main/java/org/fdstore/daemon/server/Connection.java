@@ -33,7 +33,11 @@ final class Connection {
     int version;
     /** When the oldest queued reply was queued, or 0 when nothing waits. */
     long blockedSinceNanos;
+    /** A SAVE_MANY or RESTORE_MANY whose last frame has not arrived, or null. */
+    OpenBatch batch;
     private final ArrayDeque<QueuedFrame> outbox = new ArrayDeque<>();
+    /** A RESTORE_MANY reply being sent, after the outbox, or null. */
+    private RestoreStream stream;
     private int queuedFds;
 
     Connection(long token, Fd socket, PeerCredentials peer, PeerIdentity identity) {
@@ -44,7 +48,16 @@ final class Connection {
     }
 
     boolean hasQueued() {
-        return !outbox.isEmpty();
+        return !outbox.isEmpty() || stream != null;
+    }
+
+    /**
+     * Starts sending a RESTORE_MANY reply after any queued replies; {@link #flush} sends its frames as the socket
+     * takes them. No other reply is made meanwhile, because requests are not read while replies wait.
+     */
+    void startStream(RestoreStream restore) {
+        if (stream != null) throw new IllegalStateException("a RESTORE_MANY reply is being sent already");
+        stream = restore;
     }
 
     /** Duplicated fds held by queued replies. */
@@ -59,6 +72,7 @@ final class Connection {
      * @return false if the reply could be neither sent nor queued
      */
     boolean send(MemorySegment frame, int length, List<Fd> fds, long nowNanos, int fdBudget) throws LinuxException {
+        if (stream != null) throw new IllegalStateException("a reply made while a RESTORE_MANY reply is being sent");
         if (outbox.isEmpty() && Socket.sendmsg(socket, frame, length, fds, Socket.MSG_DONTWAIT) >= 0) return true;
         if (fds.size() > fdBudget) return false;
         List<Fd> copies = new ArrayList<>(fds.size());
@@ -74,8 +88,22 @@ final class Connection {
         return true;
     }
 
-    /** Sends queued replies while the socket takes them; true when the outbox is empty. */
+    /** Sends queued replies, then the frames of a RESTORE_MANY reply, while the socket takes them; true when done. */
     boolean flush(MemorySegment scratch, long nowNanos) throws LinuxException {
+        if (!flushOutbox(scratch, nowNanos)) return false;
+        while (stream != null) {
+            int length = stream.makeFrame(scratch);
+            if (Socket.sendmsg(socket, scratch, length, stream.frameFds(), Socket.MSG_DONTWAIT) < 0) {
+                if (blockedSinceNanos == 0) blockedSinceNanos = nowNanos;
+                return false;
+            }
+            if (stream.sent()) stream = null;
+            blockedSinceNanos = stream == null ? 0 : nowNanos;
+        }
+        return true;
+    }
+
+    private boolean flushOutbox(MemorySegment scratch, long nowNanos) throws LinuxException {
         while (!outbox.isEmpty()) {
             QueuedFrame next = outbox.peek();
             MemorySegment.copy(next.bytes(), 0, scratch, ValueLayout.JAVA_BYTE, 0, next.bytes().length);
@@ -93,13 +121,16 @@ final class Connection {
         peerGone = true;
     }
 
-    /** Drops queued replies and closes the socket. */
+    /** Drops queued replies and any unfinished multi-frame request (all or nothing), and closes the socket. */
     void close() {
         dropQueued();
+        if (batch != null) batch.closeFds();
+        batch = null;
         socket.close();
     }
 
     private void dropQueued() {
+        stream = null;
         outbox.forEach(QueuedFrame::closeFds);
         outbox.clear();
         queuedFds = 0;

@@ -44,12 +44,14 @@ final class RequestHandler {
     private final Store store;
     private final EventLog log;
     private final int daemonPid;
+    private final BulkRequests bulk;
     private final java.time.Instant startedAt = java.time.Instant.now();
 
     RequestHandler(Store store, EventLog log, int daemonPid) {
         this.store = store;
         this.log = log;
         this.daemonPid = daemonPid;
+        this.bulk = new BulkRequests(this, store);
     }
 
     /** Handles {@code frame}, taking ownership of {@code fds}. */
@@ -66,6 +68,12 @@ final class RequestHandler {
             closeAll(fds);
             out.reject(c, replyType, requestId, Reply.Failure.of(Errno.EPROTONOSUPPORT, "frame of version "
                     + frame.header().version() + " on a connection that agreed on version " + c.version));
+            return;
+        }
+        String interruption = bulk.interruption(c, frame);
+        if (interruption != null) {
+            closeAll(fds);
+            out.reject(c, replyType, requestId, Reply.Failure.of(Errno.EPROTO, interruption));
             return;
         }
         try {
@@ -101,6 +109,22 @@ final class RequestHandler {
                     yield null;
                 }
                 case Request.Drop drop -> drop(c, drop.target());
+                case Request.SaveMany many -> {
+                    bulk.saveMany(c, frame.header(), many, fds, out);
+                    yield null;
+                }
+                case Request.RestoreSelected selected -> {
+                    bulk.restoreSelected(c, frame.header(), selected, out);
+                    yield null;
+                }
+                case Request.RestoreNamespace namespace -> {
+                    bulk.restoreNamespace(c, requestId, namespace, out);
+                    yield null;
+                }
+                case Request.FastPath fastPath -> {
+                    fastPath(c, replyType, requestId, out);
+                    yield null;
+                }
                 case Request.Status status -> new Reply.Reported(status());
                 case Request.Unknown unknown -> throw new Refusal(Errno.ENOSYS,
                         "message type 0x" + Integer.toHexString(unknown.code()) + " is not defined in version " + c.version);
@@ -161,6 +185,19 @@ final class RequestHandler {
     }
 
     private Reply save(Connection c, Request.Save save, Fd fd) throws Refusal {
+        PreparedSave prepared = prepare(c, save, fd);
+        Entry entry = store.add(c, prepared);
+        audit(c, "save", entry, "lifetime", entry.lifetime());
+        return new Reply.Saved(entry.id());
+    }
+
+    /**
+     * Checks a SAVE (or one SAVE_MANY item) against everything but the store's state: name, namespace, lifetime,
+     * the right to save there, and that the fd can be described.
+     *
+     * @throws Refusal EINVAL, EACCES, or the errno of describing the fd
+     */
+    PreparedSave prepare(Connection c, Request.Save save, Fd fd) throws Refusal {
         Policy policy = store.policy();
         String namespace = save.namespace();
         String name = "";
@@ -192,9 +229,7 @@ final class RequestHandler {
         } catch (LinuxException e) {
             throw new Refusal(e.errno(), "cannot describe the fd that came with SAVE: " + e.getMessage());
         }
-        Entry entry = store.add(c, fd, description, namespace, name, save.metadata(), save.lifetime());
-        audit(c, "save", entry, "lifetime", entry.lifetime());
-        return new Reply.Saved(entry.id());
+        return new PreparedSave(fd, description, namespace, name, save.metadata(), save.lifetime());
     }
 
     /**
@@ -202,7 +237,7 @@ final class RequestHandler {
      *
      * @throws Refusal ENOENT if it is missing or out of reach; EACCES if reachable but {@code right} is not granted
      */
-    private Entry find(Connection c, Selector selector, Right right) throws Refusal {
+    Entry find(Connection c, Selector selector, Right right) throws Refusal {
         Policy policy = store.policy();
         Entry entry = store.registry.find(selector, c.access.defaultNamespace(policy),
                 e -> c.access.reaches(policy, e.namespace()));
@@ -214,7 +249,7 @@ final class RequestHandler {
     }
 
     /** An owner-bound entry whose owner has exited is claimed by whoever restores it; returns the new pid or null. */
-    private String claimInGrace(Connection c, Entry entry) {
+    String claimInGrace(Connection c, Entry entry) {
         if (!store.lifetimes.inGrace(entry)) return null;
         Pidfd restorer = Store.ownerOf(c);
         if (restorer == null) return null;
@@ -297,6 +332,26 @@ final class RequestHandler {
         return new Reply.Dropped(dropped.size());
     }
 
+    /**
+     * Answers FASTPATH with a read-only descriptor of the index. Only a peer that may restore every entry gets it
+     * (root or the admin group): the index lists every entry, and a client that can copy descriptors out of the
+     * daemon could take any of them anyway.
+     */
+    private void fastPath(Connection c, int replyType, long requestId, ReplySink out) throws Refusal {
+        if (!store.policy().isAdmin(c.access.peer())) {
+            throw new Refusal(Errno.EACCES, peerName(c) + " may not use the fast path: it serves only peers that"
+                    + " may restore every entry (root or the admin group); restore through the socket");
+        }
+        try (Fd index = store.fastPath.readOnlyDescriptor()) {
+            out.reply(c, replyType, requestId, false,
+                    new Reply.FastPathIndex(daemonPid, store.fastPath.descriptorNumber()), List.of(index));
+        } catch (LinuxException e) {
+            throw new Refusal(e.errno(), "cannot open the fast-path index: " + e.getMessage());
+        }
+        log.log("fastpath", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+                "result", "ok");
+    }
+
     private static void checkFdCount(Request request, List<Fd> fds) throws Refusal {
         int wanted = request instanceof Request.Unknown ? 0 : request.fdCount();
         if (fds.size() == wanted) return;
@@ -308,7 +363,7 @@ final class RequestHandler {
     }
 
     /** One audit line for an operation carried out on {@code entry}; extra pairs with a null value are left out. */
-    private void audit(Connection c, String operation, Entry entry, Object... extra) {
+    void audit(Connection c, String operation, Entry entry, Object... extra) {
         Object[] pairs = {"conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
             "id", entry.id(), "namespace", entry.namespace(), "name", entry.name().isEmpty() ? null : entry.name(),
             "kind", entry.description().kind().label()};
@@ -320,7 +375,7 @@ final class RequestHandler {
         store.audit.record(operation, all);
     }
 
-    private static String peerName(Connection c) {
+    static String peerName(Connection c) {
         return "uid " + Integer.toUnsignedString(c.peer.uid());
     }
 
@@ -340,7 +395,7 @@ final class RequestHandler {
         return request instanceof Request.Unknown ? "unknown" : request.type().name().toLowerCase();
     }
 
-    private static void closeAll(List<Fd> fds) {
+    static void closeAll(List<Fd> fds) {
         fds.forEach(Fd::close);
     }
 }

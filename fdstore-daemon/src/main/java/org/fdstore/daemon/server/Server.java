@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.fdstore.daemon.fastpath.FastPathIndex;
 import org.fdstore.daemon.lifetime.Lifetimes;
 import org.fdstore.daemon.lifetime.Watcher;
 import org.fdstore.daemon.observe.AuditLog;
@@ -129,7 +130,8 @@ public final class Server {
         this.limits = limits;
         this.clock = clock;
         this.policyFile = policyFile;
-        this.store = new Store(registry, policy, audit, clock, new EpollWatcher());
+        this.store = new Store(registry, policy, audit, clock, new EpollWatcher(),
+                FastPathIndex.create(registry.capacity()));
         this.store.replication = replication;
         this.handler = new RequestHandler(store, log, Unistd.getpid());
         this.wake = EventFd.create();
@@ -158,6 +160,8 @@ public final class Server {
             connections.values().forEach(c -> disconnect(c, "daemon stopping"));
             connections.clear();
             store.lifetimes.close();
+            // Retired before the caller closes the stored fds, so that no fast-path client copies a closed number.
+            store.fastPath.close();
             wake.close();
             arena.close();
             finished.countDown();
@@ -589,6 +593,18 @@ public final class Server {
                     return;
                 }
                 queuedFds += c.queuedFds() - before;
+            } catch (LinuxException e) {
+                if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) c.peerClosed();
+                else disconnect(c, e.getMessage());
+            }
+        }
+
+        @Override
+        public void stream(Connection c, RestoreStream stream) {
+            if (!connections.containsKey(c.token) || c.peerGone) return;
+            c.startStream(stream);
+            try {
+                c.flush(out, System.nanoTime());
             } catch (LinuxException e) {
                 if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) c.peerClosed();
                 else disconnect(c, e.getMessage());

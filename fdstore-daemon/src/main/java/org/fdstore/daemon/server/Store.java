@@ -2,8 +2,11 @@ package org.fdstore.daemon.server;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.fdstore.daemon.fastpath.FastPathIndex;
 import org.fdstore.daemon.lifetime.Expiry;
 import org.fdstore.daemon.lifetime.Lifetimes;
 import org.fdstore.daemon.lifetime.Watcher;
@@ -35,6 +38,8 @@ public final class Store implements Lifetimes.Ender {
     final Quotas quotas = new Quotas();
     final Lifetimes lifetimes;
     final AuditLog audit;
+    /** The fast-path index: every entry not owner-bound, published after it is stored and before its fd closes. */
+    final FastPathIndex fastPath;
     private final Clock clock;
     /** Add their keys to every STATUS reply, after the continuity layer's (the notify socket's state). */
     final List<Consumer<DaemonStatus.Builder>> statusSources = new ArrayList<>();
@@ -43,8 +48,9 @@ public final class Store implements Lifetimes.Ender {
     /** The policy in force; replaced whole on reload. */
     private Policy policy;
 
-    Store(Registry registry, Policy policy, AuditLog audit, Clock clock, Watcher watcher) {
+    Store(Registry registry, Policy policy, AuditLog audit, Clock clock, Watcher watcher, FastPathIndex fastPath) {
         this.registry = registry;
+        this.fastPath = fastPath;
         this.policy = policy;
         this.audit = audit;
         this.clock = clock;
@@ -61,15 +67,73 @@ public final class Store implements Lifetimes.Ender {
     }
 
     /**
-     * Stores {@code fd} for the peer of {@code c}, checking name, capacity and quotas first. On success the
+     * Stores a checked SAVE for the peer of {@code c}, checking name, capacity and quotas first. On success the
      * registry owns the fd.
      *
      * @throws Refusal EEXIST, ENOSPC or EDQUOT; nothing changed, the fd is still the caller's
      */
-    Entry add(Connection c, Fd fd, FdDescription description, String namespace, String name, byte[] metadata,
-              Lifetime lifetime) throws Refusal {
-        return add(c.peer, fd, description, namespace, name, metadata, lifetime, false,
-                lifetime.ownerBound() ? ownerOf(c) : null);
+    Entry add(Connection c, PreparedSave save) throws Refusal {
+        return addAll(c, List.of(save)).getFirst();
+    }
+
+    /**
+     * Stores a batch of checked saves for the peer of {@code c}, all or nothing: names (against the store and
+     * within the batch), capacity and quotas are checked for the whole batch before anything is stored. On success
+     * the registry owns every fd.
+     *
+     * @return the new entries, in the batch's order
+     * @throws Refusal EEXIST, ENOSPC or EDQUOT naming the first item that failed; nothing changed, the fds are
+     *     still the caller's
+     */
+    List<Entry> addAll(Connection c, List<PreparedSave> batch) throws Refusal {
+        int needed = 0;
+        Set<String> names = batch.size() > 1 ? new HashSet<>() : Set.of();
+        for (int i = 0; i < batch.size(); i++) {
+            PreparedSave save = batch.get(i);
+            if (!save.name().isEmpty()) {
+                Entry existing = registry.named(save.namespace(), save.name());
+                if (existing != null) {
+                    throw new Refusal(Errno.EEXIST, item(batch, i) + "an entry named \"" + save.name()
+                            + "\" exists already in namespace \"" + save.namespace() + "\" (id " + existing.id() + ")");
+                }
+                if (batch.size() > 1 && !names.add(save.namespace() + "/" + save.name())) {
+                    throw new Refusal(Errno.EEXIST, item(batch, i) + "the name \"" + save.name()
+                            + "\" appears twice in the batch for namespace \"" + save.namespace() + "\"");
+                }
+            }
+            needed += save.lifetime().ownerBound() ? 2 : 1;
+        }
+        if (registry.size() + lifetimes.ownerFds() + needed > registry.capacity()) {
+            throw new Refusal(Errno.ENOSPC, "the store is full: " + registry.capacity()
+                    + " descriptors (entries and owner watches); " + (batch.size() > 1 ? "this batch needs "
+                    + needed + " and " : "") + "remove some first");
+        }
+        int charged = 0;
+        try {
+            for (; charged < batch.size(); charged++) {
+                PreparedSave save = batch.get(charged);
+                quotas.check(policy, c.peer.uid(), save.namespace(), save.metadata().length);
+                quotas.charge(c.peer.uid(), save.namespace(), save.metadata().length);
+            }
+        } catch (Refusal r) {
+            for (int i = 0; i < charged; i++) {
+                quotas.credit(c.peer.uid(), batch.get(i).namespace(), batch.get(i).metadata().length);
+            }
+            throw new Refusal(r.errno(), item(batch, charged) + r.getMessage());
+        }
+        long now = clock.millis();
+        List<Entry> entries = new ArrayList<>(batch.size());
+        for (PreparedSave save : batch) {
+            Entry entry = registry.add(save.fd(), save.description(), save.namespace(), save.name(),
+                    save.metadata(), c.peer, now, save.lifetime());
+            lifetimes.track(entry, save.lifetime().ownerBound() ? ownerOf(c) : null);
+            replication.added(entry, lifetimes.owner(entry));
+            // Owner-bound entries stay off the index: a restore in their grace must rebind them, which only the
+            // socket path does.
+            if (!save.lifetime().ownerBound()) fastPath.publish(entry.id(), entry.fd());
+            entries.add(entry);
+        }
+        return entries;
     }
 
     /**
@@ -78,11 +142,23 @@ public final class Store implements Lifetimes.Ender {
      *
      * @param lifetime must not be owner-bound: a datagram's sender has no connection to watch
      * @throws Refusal ENOSPC or EDQUOT; nothing changed, the fd is still the caller's
+     * @throws IllegalArgumentException for an owner-bound lifetime
      */
     public Entry addShared(PeerCredentials sender, Fd fd, FdDescription description, String namespace, String name,
                            Lifetime lifetime) throws Refusal {
         if (lifetime.ownerBound()) throw new IllegalArgumentException("a shared-name entry cannot be owner-bound");
-        return add(sender, fd, description, namespace, name, new byte[0], lifetime, true, null);
+        if (registry.size() + lifetimes.ownerFds() + 1 > registry.capacity()) {
+            throw new Refusal(Errno.ENOSPC, "the store is full: " + registry.capacity()
+                    + " descriptors (entries and owner watches); remove some first");
+        }
+        quotas.check(policy, sender.uid(), namespace, 0);
+        Entry entry = registry.add(fd, description, namespace, name, new byte[0], sender, clock.millis(), lifetime,
+                true);
+        quotas.charge(sender.uid(), namespace, 0);
+        lifetimes.track(entry, null);
+        replication.added(entry, null);
+        fastPath.publish(entry.id(), entry.fd());
+        return entry;
     }
 
     /** Every entry named {@code namespace/name}, by id. */
@@ -95,38 +171,9 @@ public final class Store implements Lifetimes.Ender {
         return audit;
     }
 
-    private Entry add(PeerCredentials peer, Fd fd, FdDescription description, String namespace, String name,
-                      byte[] metadata, Lifetime lifetime, boolean sharedName, Pidfd owner) throws Refusal {
-        try {
-            Entry entry = checkedAdd(peer, fd, description, namespace, name, metadata, lifetime, sharedName);
-            lifetimes.track(entry, owner);
-            owner = null;
-            replication.added(entry, lifetimes.owner(entry));
-            return entry;
-        } finally {
-            if (owner != null) owner.close();
-        }
-    }
-
-    private Entry checkedAdd(PeerCredentials peer, Fd fd, FdDescription description, String namespace, String name,
-                             byte[] metadata, Lifetime lifetime, boolean sharedName) throws Refusal {
-        if (!name.isEmpty() && !sharedName) {
-            Entry existing = registry.named(namespace, name);
-            if (existing != null) {
-                throw new Refusal(Errno.EEXIST, "an entry named \"" + name + "\" exists already in namespace \""
-                        + namespace + "\" (id " + existing.id() + ")");
-            }
-        }
-        int needed = lifetime.ownerBound() ? 2 : 1;
-        if (registry.size() + lifetimes.ownerFds() + needed > registry.capacity()) {
-            throw new Refusal(Errno.ENOSPC, "the store is full: " + registry.capacity()
-                    + " descriptors (entries and owner watches); remove some first");
-        }
-        quotas.check(policy, peer.uid(), namespace, metadata.length);
-        Entry entry = registry.add(fd, description, namespace, name, metadata, peer, clock.millis(), lifetime,
-                sharedName);
-        quotas.charge(entry.owner().uid(), namespace, metadata.length);
-        return entry;
+    /** "item 7: " for a batch, "" for a single save, to prefix a refusal's message. */
+    private static String item(List<PreparedSave> batch, int index) {
+        return batch.size() > 1 ? "item " + index + ": " : "";
     }
 
     /** A pidfd of the process that connected {@code c}, or null if it can no longer be named (it has exited). */
@@ -145,6 +192,8 @@ public final class Store implements Lifetimes.Ender {
 
     /** Removes {@code entry} everywhere and closes its fd (after any reply carrying it was sent or queued). */
     public void release(Entry entry) {
+        // Before anything may close the fd: a fast-path client racing with this sees the sequence change.
+        fastPath.unpublish(entry.id());
         replication.removed(entry);
         lifetimes.forget(entry);
         if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
@@ -179,6 +228,7 @@ public final class Store implements Lifetimes.Ender {
         }
         quotas.charge(saver.uid(), namespace, metadata.length);
         lifetimes.adopt(entry, owner, boundPid, ownerExitedAtMillis);
+        if (!lifetime.ownerBound()) fastPath.publish(entry.id(), entry.fd());
         return entry;
     }
 

@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""Start-up of fdstore, for `bin/bench startup`.
+
+  startup.py FDSTORE RUNS DIR JAVA
+
+FDSTORE is the command (bin/fdstore pinned to a build snapshot). Measures, RUNS times each, and prints medians:
+  - daemon: from spawning `FDSTORE daemon --socket DIR/s.sock` to the first connect(2) the socket accepts (polled
+    every 0.5 ms), and to the daemon's `event=listening` log line (its own timestamp);
+  - cli: the wall time of `FDSTORE --socket SOCK list` against that running daemon;
+  - jvm: the wall time of `java -Xshare:auto -version` with the same JDK, the floor of any Java command.
+Exit status 0, or 1 if a daemon did not come up or a list failed.
+"""
+import datetime
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+
+def daemon_start(fdstore, sock, log):
+    if os.path.exists(sock):
+        os.unlink(sock)
+    with open(log, "w") as out:
+        start_wall = time.time()
+        start = time.monotonic()
+        proc = subprocess.Popen([fdstore, "daemon", "--socket", sock], stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=out)
+    accepted = None
+    while time.monotonic() - start < 60 and proc.poll() is None:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+                s.connect(sock)
+                accepted = time.monotonic() - start
+                break
+        except OSError:
+            time.sleep(0.0005)
+    listening = None
+    # The line may follow listen(2), and so the first accepted connect, by a moment.
+    deadline = time.monotonic() + 10
+    while listening is None and accepted is not None and time.monotonic() < deadline:
+        for line in open(log):
+            if "event=listening" in line:
+                ts = line.split()[0].removeprefix("ts=")
+                when = datetime.datetime.fromisoformat(ts[:26].rstrip("Z") + "+00:00").timestamp()
+                listening = when - start_wall
+        time.sleep(0.01)
+    return proc, accepted, listening
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def timed(argv):
+    start = time.monotonic()
+    done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.monotonic() - start, done
+
+
+def main(fdstore, runs, tmp, java):
+    sock = os.path.join(tmp, "startup.sock")
+    log = os.path.join(tmp, "startup.log")
+    accepted, listening, cli, jvm = [], [], [], []
+    failed = False
+    for i in range(runs):
+        proc, a, l = daemon_start(fdstore, sock, log)
+        try:
+            if a is None:
+                print(f"bench startup: the daemon did not accept within 60 s: {open(log).read()[-400:]}",
+                      file=sys.stderr)
+                failed = True
+                continue
+            accepted.append(a)
+            if l is not None:
+                listening.append(l)
+            t, done = timed([fdstore, "--socket", sock, "list"])
+            if done.returncode != 0:
+                print(f"bench startup: fdstore list failed: {done.stderr.decode()}", file=sys.stderr)
+                failed = True
+            else:
+                cli.append(t)
+            jvm.append(timed([java, "-Xshare:auto", "-version"])[0])
+        finally:
+            stop(proc)
+    ms = lambda v: f"{statistics.median(v) * 1000:.0f} ms (median of {len(v)}, range " \
+                   f"{min(v) * 1000:.0f}..{max(v) * 1000:.0f})"
+    if accepted:
+        print(f"startup daemon {ms(accepted)} from start to accepting connections")
+    if listening:
+        print(f"startup daemon {ms(listening)} from start to its listening log line")
+    if cli:
+        print(f"startup cli {ms(cli)} per fdstore list")
+    if jvm:
+        print(f"startup jvm {ms(jvm)} per java -version (the floor)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]))
