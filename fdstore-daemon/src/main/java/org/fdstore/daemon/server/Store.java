@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.fdstore.daemon.fastpath.FastPathIndex;
 import org.fdstore.daemon.lifetime.Expiry;
 import org.fdstore.daemon.lifetime.Lifetimes;
@@ -86,11 +87,40 @@ public final class Store implements Lifetimes.Ender {
      *     still the caller's
      */
     List<Entry> addAll(Connection c, List<PreparedSave> batch) throws Refusal {
+        return store(c.peer, batch, false, () -> ownerOf(c));
+    }
+
+    /**
+     * Stores {@code fd} under a name other entries may share (systemd's FDSTORE=1), for {@code sender}, checking
+     * capacity and quotas first. On success the registry owns the fd.
+     *
+     * @param lifetime must not be owner-bound: a datagram's sender has no connection to watch
+     * @throws Refusal ENOSPC or EDQUOT; nothing changed, the fd is still the caller's
+     */
+    public Entry addShared(PeerCredentials sender, Fd fd, FdDescription description, String namespace, String name,
+                           Lifetime lifetime) throws Refusal {
+        if (lifetime.ownerBound()) throw new IllegalArgumentException("a shared-name entry cannot be owner-bound");
+        PreparedSave save = new PreparedSave(fd, description, namespace, name, new byte[0], lifetime);
+        return store(sender, List.of(save), true, () -> null).getFirst();
+    }
+
+    /** Every entry named {@code namespace/name}, by id. */
+    public List<Entry> named(String namespace, String name) {
+        return registry.allNamed(namespace, name);
+    }
+
+    /** The audit trail. */
+    public AuditLog audit() {
+        return audit;
+    }
+
+    private List<Entry> store(PeerCredentials peer, List<PreparedSave> batch, boolean sharedName,
+                              Supplier<Pidfd> owner) throws Refusal {
         int needed = 0;
         Set<String> names = batch.size() > 1 ? new HashSet<>() : Set.of();
         for (int i = 0; i < batch.size(); i++) {
             PreparedSave save = batch.get(i);
-            if (!save.name().isEmpty()) {
+            if (!save.name().isEmpty() && !sharedName) {
                 Entry existing = registry.named(save.namespace(), save.name());
                 if (existing != null) {
                     throw new Refusal(Errno.EEXIST, item(batch, i) + "an entry named \"" + save.name()
@@ -112,12 +142,12 @@ public final class Store implements Lifetimes.Ender {
         try {
             for (; charged < batch.size(); charged++) {
                 PreparedSave save = batch.get(charged);
-                quotas.check(policy, c.peer.uid(), save.namespace(), save.metadata().length);
-                quotas.charge(c.peer.uid(), save.namespace(), save.metadata().length);
+                quotas.check(policy, peer.uid(), save.namespace(), save.metadata().length);
+                quotas.charge(peer.uid(), save.namespace(), save.metadata().length);
             }
         } catch (Refusal r) {
             for (int i = 0; i < charged; i++) {
-                quotas.credit(c.peer.uid(), batch.get(i).namespace(), batch.get(i).metadata().length);
+                quotas.credit(peer.uid(), batch.get(i).namespace(), batch.get(i).metadata().length);
             }
             throw new Refusal(r.errno(), item(batch, charged) + r.getMessage());
         }
@@ -125,8 +155,8 @@ public final class Store implements Lifetimes.Ender {
         List<Entry> entries = new ArrayList<>(batch.size());
         for (PreparedSave save : batch) {
             Entry entry = registry.add(save.fd(), save.description(), save.namespace(), save.name(),
-                    save.metadata(), c.peer, now, save.lifetime());
-            lifetimes.track(entry, save.lifetime().ownerBound() ? ownerOf(c) : null);
+                    save.metadata(), peer, now, save.lifetime(), sharedName);
+            lifetimes.track(entry, save.lifetime().ownerBound() ? owner.get() : null);
             replication.added(entry, lifetimes.owner(entry));
             // Owner-bound entries stay off the index: a restore in their grace must rebind them, which only the
             // socket path does.
@@ -134,41 +164,6 @@ public final class Store implements Lifetimes.Ender {
             entries.add(entry);
         }
         return entries;
-    }
-
-    /**
-     * Stores {@code fd} under a name other entries may share (systemd's FDSTORE=1), for {@code sender}, checking
-     * capacity and quotas first. On success the registry owns the fd.
-     *
-     * @param lifetime must not be owner-bound: a datagram's sender has no connection to watch
-     * @throws Refusal ENOSPC or EDQUOT; nothing changed, the fd is still the caller's
-     * @throws IllegalArgumentException for an owner-bound lifetime
-     */
-    public Entry addShared(PeerCredentials sender, Fd fd, FdDescription description, String namespace, String name,
-                           Lifetime lifetime) throws Refusal {
-        if (lifetime.ownerBound()) throw new IllegalArgumentException("a shared-name entry cannot be owner-bound");
-        if (registry.size() + lifetimes.ownerFds() + 1 > registry.capacity()) {
-            throw new Refusal(Errno.ENOSPC, "the store is full: " + registry.capacity()
-                    + " descriptors (entries and owner watches); remove some first");
-        }
-        quotas.check(policy, sender.uid(), namespace, 0);
-        Entry entry = registry.add(fd, description, namespace, name, new byte[0], sender, clock.millis(), lifetime,
-                true);
-        quotas.charge(sender.uid(), namespace, 0);
-        lifetimes.track(entry, null);
-        replication.added(entry, null);
-        fastPath.publish(entry.id(), entry.fd());
-        return entry;
-    }
-
-    /** Every entry named {@code namespace/name}, by id. */
-    public List<Entry> named(String namespace, String name) {
-        return registry.allNamed(namespace, name);
-    }
-
-    /** The audit trail. */
-    public AuditLog audit() {
-        return audit;
     }
 
     /** "item 7: " for a batch, "" for a single save, to prefix a refusal's message. */
