@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.fdstore.client.FdStore;
+import org.fdstore.client.FdStoreException;
 import org.fdstore.client.Restored;
 import org.fdstore.linux.Execve;
 import org.fdstore.linux.Fd;
@@ -41,6 +42,8 @@ public final class ExecCommand implements Callable<Integer> {
             "NOTIFY_SOCKET");
     /** Where {@code --notify} without a path finds the daemon's notify socket. */
     static final String NOTIFY_SOCKET_VARIABLE = "FDSTORE_NOTIFY_SOCKET";
+    /** The STATUS key under which the daemon names its notify socket. */
+    static final String NOTIFY_SOCKET_STATUS_KEY = "notify_socket";
     /** execvp's search path when PATH is unset. */
     private static final String DEFAULT_PATH = "/bin:/usr/bin";
 
@@ -61,7 +64,7 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Option(names = "--notify", paramLabel = "PATH", arity = "0..1", fallbackValue = "",
             description = "Also set NOTIFY_SOCKET, so that COMMAND can store fds back with sd_notify: to PATH, else"
-                    + " to $FDSTORE_NOTIFY_SOCKET.")
+                    + " to $FDSTORE_NOTIFY_SOCKET, else to the daemon's notify socket (its STATUS).")
     String notify;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The program to run, and its arguments.")
@@ -69,12 +72,13 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String notifySocket = notifySocket();
         String program = resolve(command.getFirst());
         List<Restored> restored = new ArrayList<>();
         try {
             String fdNamespace;
+            String notifySocket;
             try (FdStore store = root.connect()) {
+                notifySocket = notifySocket(store);
                 fdNamespace = namespace == null ? store.defaultNamespace() : namespace;
                 List<EntryInfo> chosen;
                 try {
@@ -147,15 +151,17 @@ public final class ExecCommand implements Callable<Integer> {
         return name;
     }
 
-    private String notifySocket() {
+    /** NOTIFY_SOCKET for COMMAND: --notify's PATH, else $FDSTORE_NOTIFY_SOCKET, else the daemon's, from STATUS. */
+    private String notifySocket(FdStore store) throws FdStoreException {
         if (notify == null) return null;
         if (!notify.isEmpty()) return notify;
         String fromEnvironment = System.getenv(NOTIFY_SOCKET_VARIABLE);
-        if (fromEnvironment == null || fromEnvironment.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--notify needs the daemon's notify socket: give it as"
-                    + " --notify=PATH or set " + NOTIFY_SOCKET_VARIABLE + " (the daemon's --notify-socket)");
-        }
-        return fromEnvironment;
+        if (fromEnvironment != null && !fromEnvironment.isEmpty()) return fromEnvironment;
+        String fromDaemon = store.status().get(NOTIFY_SOCKET_STATUS_KEY).orElse("");
+        if (fromDaemon.startsWith("/") || fromDaemon.startsWith("@")) return fromDaemon;
+        throw new ParameterException(spec.commandLine(), "--notify needs a notify socket, and the daemon has none"
+                + (fromDaemon.isEmpty() ? "" : " with an address (" + fromDaemon + ")") + ": start it with"
+                + " --notify-socket PATH, or give one as --notify=PATH or in " + NOTIFY_SOCKET_VARIABLE);
     }
 
     /** The executable {@code name} names, searched on PATH as execvp(3) does when it has no '/'. */

@@ -172,9 +172,16 @@ class ExecTest {
         assertThat(notExecutable.exitCode()).isEqualTo(111);
         assertThat(notExecutable.output()).contains("not an executable file (EACCES)");
 
-        Run noNotifyPath = exec(List.of(), Map.of(), "--notify", "--", "true");
-        assertThat(noNotifyPath.exitCode()).isEqualTo(100);
-        assertThat(noNotifyPath.output()).contains("FDSTORE_NOTIFY_SOCKET");
+    }
+
+    @Test
+    void exec_notifyWithoutPath_takesTheDaemonsNotifySocketFromStatus() throws Exception {
+        save("a.txt", "alpha");
+
+        Run run = exec(List.of(), Map.of(), "--notify", "--", Scripts.PYTHON, probe.toString());
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.lines("env NOTIFY_SOCKET")).containsExactly("env NOTIFY_SOCKET " + notify);
     }
 
     @Test

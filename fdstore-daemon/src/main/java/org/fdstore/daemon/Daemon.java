@@ -238,8 +238,7 @@ public final class Daemon {
      */
     private NotifySocket openNotifySocket(SocketActivation activation, boolean takingOver) throws IOException {
         if (activation.notifySocket() != null) {
-            return NotifySocket.inherited(activation.notifySocket(),
-                    "fd " + activation.notifySocket().number() + " (inherited)");
+            return NotifySocket.inherited(activation.notifySocket());
         }
         if (config.notifySocket() == null) return null;
         return takingOver ? NotifySocket.bindReplacing(config.notifySocket()) : NotifySocket.bind(config.notifySocket());

@@ -69,6 +69,8 @@ public final class Socket {
             Libc.downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMSG =
             Libc.downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME =
+            Libc.downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
@@ -317,6 +319,31 @@ public final class Socket {
         List<Fd> fds = new ArrayList<>(numbers.length);
         for (int number : numbers) fds.add(Fd.adopt(number));
         return fds;
+    }
+
+    /**
+     * getsockname(2) of an AF_UNIX socket: the path it is bound to, {@code @name} for the abstract namespace (NUL
+     * bytes of the name as they are), or "" if it is unbound.
+     */
+    public static String localAddress(Fd socket) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE, 2);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) SOCKADDR_UN_SIZE);
+            int r = (int) GETSOCKNAME.invokeExact(Libc.errnoSlot(), n, address, length);
+            if (r < 0) throw Calls.fail("getsockname(fd " + n + ")");
+            int pathBytes = Math.min(length.get(JAVA_INT, 0), (int) SOCKADDR_UN_SIZE) - 2;
+            if (pathBytes <= 0) return "";
+            byte[] bytes = address.asSlice(2, pathBytes).toArray(JAVA_BYTE);
+            if (bytes[0] == 0) return "@" + new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+            int end = 0;
+            while (end < bytes.length && bytes[end] != 0) end++;
+            return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
     }
 
     private static void addressCall(MethodHandle call, Fd socket, String path, String name) throws LinuxException {

@@ -181,6 +181,21 @@ class SocketTest {
     }
 
     @Test
+    void localAddress_pathAbstractAndUnbound_areNamedAsBindTakesThem() throws Exception {
+        String path = dir.resolve("bound.sock").toString();
+        String abstractName = "@fdstore-test-" + ProcessHandle.current().pid();
+        try (Fd a = Socket.socket(Socket.AF_UNIX, Socket.SOCK_DGRAM, 0);
+             Fd b = Socket.socket(Socket.AF_UNIX, Socket.SOCK_DGRAM, 0);
+             Fd unbound = Socket.socket(Socket.AF_UNIX, Socket.SOCK_DGRAM, 0)) {
+            Socket.bind(a, path);
+            Socket.bind(b, abstractName);
+            assertThat(Socket.localAddress(a)).isEqualTo(path);
+            assertThat(Socket.localAddress(b)).isEqualTo(abstractName);
+            assertThat(Socket.localAddress(unbound)).isEmpty();
+        }
+    }
+
+    @Test
     void socketType_namesEachKindAndRefusesAFileWithEnotsock() throws Exception {
         Fd[] dgram = Socket.socketpair(Socket.SOCK_DGRAM);
         Fd[] seqpacket = Socket.socketpair(Socket.SOCK_SEQPACKET);

@@ -65,10 +65,14 @@ public final class NotifySocket implements AutoCloseable {
         return bind(address);
     }
 
-    /** Adopts an inherited, bound SOCK_DGRAM socket (made non-blocking, close-on-exec, SO_PASSCRED by the caller). */
-    public static NotifySocket inherited(Fd fd, String description) throws LinuxException {
+    /**
+     * Adopts an inherited, bound SOCK_DGRAM socket (non-blocking and close-on-exec already), setting SO_PASSCRED.
+     * Its name is the address it is bound to (getsockname), else {@code fd N (inherited)}.
+     */
+    public static NotifySocket inherited(Fd fd) throws LinuxException {
         Socket.setPassCredentials(fd);
-        return new NotifySocket(fd, description, null);
+        String address = Socket.localAddress(fd);
+        return new NotifySocket(fd, address.isEmpty() ? "fd " + fd.number() + " (inherited)" : address, null);
     }
 
     /** A datagram socket file nobody receives on is stale; a live one is never taken over. */
