@@ -34,7 +34,7 @@ need_packages() {
 # its jar: during a run, an edit in the work tree would pause a measurement for a whole Maven build and replace jars
 # under running JVMs (the serving and standby processes, which launch their successors from their own class path).
 snapshot_fdstore() {
-  local dir=$1 java_home
+  local dir=$1 java_home cache
   "$bench_fdstore" --help >/dev/null || die 111 "bin/fdstore does not run (build failed?)"
   # shellcheck source=bin/lib/jdk.sh
   . "$bench_root/bin/lib/jdk.sh"
@@ -43,17 +43,23 @@ snapshot_fdstore() {
   # Under bin/fdstore's build lock, so that no concurrent build swaps jars while they are copied.
   (
     flock 9
-    cp "$fdstore_jar" "$dir/" && cp "$(dirname "$fdstore_jar")"/lib/*.jar "$dir/lib/"
+    # -p: the JVM accepts an AOT cache for moved jars whose times and sizes are those it was trained on.
+    cp -p "$fdstore_jar" "$dir/" && cp -p "$(dirname "$fdstore_jar")"/lib/*.jar "$dir/lib/" &&
+      for cache in "${fdstore_jar%.jar}"-*.aot; do [ ! -f "$cache" ] || cp -p "$cache" "$dir/"; done
   ) 9>"$fdstore_root/.build.lock" || die 111 "cannot copy the fdstore build from $(dirname "$fdstore_jar")"
-  # The same JVM options as bin/fdstore: the daemon tuned to serve, every other command to start fast.
+  # The same JVM options as bin/fdstore, with its start-up caches (trained here if the build had none).
+  local jar=$dir/$(basename "$fdstore_jar") role
+  train_aot_if_stale "$java_home" "$jar"
   # shellcheck disable=SC2016 # the single-quoted lines are the wrapper's own code
   {
     echo '#!/usr/bin/env bash'
     echo "# bin/fdstore pinned to the build snapshot in $dir (written by bench/lib/common.sh)."
-    printf 'flags=(%s)\n' "$(printf '%q ' "${fdstore_jvm_flags[@]}")"
-    echo 'if [ "${1:-}" = daemon ]; then tuning=(-XX:+UseSerialGC)'
-    echo 'else tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto); fi'
-    printf 'exec %q "${flags[@]}" "${tuning[@]}" -jar %q "$@"\n' "$java_home/bin/java" "$dir/$(basename "$fdstore_jar")"
+    for role in daemon cli; do
+      fdstore_java_args "$role" "$jar"
+      printf '%s_args=(%s)\n' "$role" "$(printf '%q ' "${fdstore_args[@]}")"
+    done
+    echo 'if [ "${1:-}" = daemon ]; then args=("${daemon_args[@]}"); else args=("${cli_args[@]}"); fi'
+    printf 'exec %q "${args[@]}" -jar %q "$@"\n' "$java_home/bin/java" "$jar"
   } >"$dir/fdstore"
   chmod +x "$dir/fdstore"
   bench_fdstore=$dir/fdstore

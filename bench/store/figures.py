@@ -2,11 +2,13 @@
 """Figures of the store benchmarks: turns raw results into report lines.
 
   figures.py compare RESULTS    medians and ratios of `bin/bench compare`, then the goals of issue 6 it covers
+  figures.py goals REPORT       the goals of issue 6 that the other subcommands' lines in REPORT measure
 
 RESULTS holds `FIGURE<TAB>TARGET<TAB>VALUE` lines, one per round; VALUE is nanoseconds, or `fail` when the
 target could not do it (s6's getdump above 253 fds). Lower is better. Exit status: 0, or 1 if a figure of fdstore
 is missing (a driver failed).
 """
+import re
 import statistics
 import sys
 from collections import defaultdict
@@ -85,7 +87,37 @@ def compare(path):
     return 1 if missing else 0
 
 
+# (goal, regular expression of its report line, limit, unit): lower is better; a figure over its limit misses.
+GOALS = [
+    ("fast path <= 5 us per restore", r"^fastpath (\d+) ns per restore", 5000, "ns"),
+    ("async save <= 10 us on the caller", r"^async (\d+) ns per save on the caller", 10000, "ns"),
+    ("256 clients: 0 errors", r"^clients 256x\d+ errors (\d+) cycles", 0, "errors"),
+    ("256 clients: 0 leaked fds", r"^clients 256x\d+ leaked (\d+) fds", 0, "fds"),
+    ("memory <= 256 bytes of heap per entry", r"^memory \d+ entries: (-?\d+) bytes of heap per entry", 256, "bytes"),
+    ("daemon listening <= 300 ms", r"^startup daemon (\d+) ms .* to accepting", 300, "ms"),
+    ("CLI call <= 100 ms", r"^startup cli (\d+) ms", 100, "ms"),
+]
+
+
+def goals(path):
+    lines = open(path).read().splitlines()
+    missing = False
+    for goal, pattern, limit, unit in GOALS:
+        values = [int(m.group(1)) for m in map(lambda l: re.search(pattern, l), lines) if m]
+        if not values:
+            print(f"goal {goal}: not measured (its benchmark failed)")
+            missing = True
+            continue
+        v = values[-1]
+        verdict = "met" if v <= limit else f"missed by {v - limit} {unit}"
+        ratio = f", {v / limit:.2f} x the limit" if limit and v > limit else ""
+        print(f"goal {goal}: {verdict} ({v} {unit}{ratio})")
+    return 1 if missing else 0
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "compare":
         sys.exit(compare(sys.argv[2]))
+    if len(sys.argv) == 3 and sys.argv[1] == "goals":
+        sys.exit(goals(sys.argv[2]))
     sys.exit(__doc__)

@@ -1,13 +1,23 @@
-# Sourced by bin/ scripts: finds a JDK >= 25 ($JAVA_HOME, then java on PATH, then /usr/lib/jvm/*) and builds the
-# project when its jar is missing or older than the sources.
+# Sourced by bin/ scripts: finds a JDK >= 25 ($JAVA_HOME, then java on PATH, then /usr/lib/jvm/*), builds the
+# project when its jar is missing or older than the sources, and trains the JVM's start-up (AOT) caches of a build.
 
 fdstore_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fdstore_jar=$fdstore_root/fdstore-cli/target/fdstore-cli.jar
 # FFM needs native access; JdkFiles needs java.io and sun.nio.ch to wrap fds in FileDescriptor and FileChannel.
 fdstore_jvm_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
+# Per role: the daemon tuned to serve; every other command is short and starts fast rather than optimises.
+fdstore_daemon_tuning=(-XX:+UseSerialGC)
+fdstore_cli_tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 java_major() { # JAVA_BINARY -> major version, or nothing
+  # The JDK's release file answers without starting a JVM (tens of milliseconds on every bin/fdstore call).
+  local release
+  release=$(dirname "$(dirname "$(readlink -f "$1")")")/release
+  if [ -r "$release" ] && grep -q '^JAVA_VERSION=' "$release"; then
+    sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9]*\).*/\1/p' "$release" | head -n 1
+    return 0
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
@@ -48,4 +58,93 @@ build_if_stale() { # JAVA_HOME
     JAVA_HOME=$1 MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
       mvn -q -B -ntp -Dstyle.color=never -f "$fdstore_root/pom.xml" -DskipTests package >&2
   ) 9>"$fdstore_root/.build.lock"
+}
+
+# The JDK 25 AOT cache (JEP 483/514) of a build: classes loaded and linked, and method profiles, recorded by a
+# training run, so that a JVM starts without parsing, verifying and linking them again. One cache per role, because
+# a cache only serves a JVM with the options it was trained with. Cache files sit next to the jar they were trained
+# on: fdstore-cli-cli.aot, fdstore-cli-daemon.aot.
+fdstore_aot_cache() { # JAR ROLE -> the cache's path
+  echo "${1%.jar}-$2.aot"
+}
+
+# fdstore_java_args ROLE JAR : sets the array fdstore_args to the JVM options for ROLE (daemon or cli) running JAR:
+# the project's flags, the role's tuning, and its AOT cache when one newer than JAR exists. A cache the JVM still
+# finds unusable (another JDK, a damaged file) is ignored silently (its aot/cds log lines are off), so a cache can
+# slow a start at worst, never break a run.
+fdstore_java_args() {
+  local role=$1 jar=$2 cache
+  cache=$(fdstore_aot_cache "$jar" "$role")
+  if [ "$role" = daemon ]; then fdstore_args=("${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}")
+  else fdstore_args=("${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}"); fi
+  if [ -s "$cache" ] && [ "$cache" -nt "$jar" ]; then
+    fdstore_args+=("-XX:AOTCache=$cache" '-Xlog:aot*=off,cds*=off')
+  else
+    fdstore_args+=(-Xshare:auto)
+  fi
+}
+
+# train_aot_if_stale JAVA_HOME JAR : (re)builds both AOT caches of JAR when one is missing or older than JAR, by a
+# training run: a daemon on a temporary socket serving a few typical commands (save, restore, list, remove), then
+# `list` recorded for the CLI cache. Never fails: when training fails, the JVMs run without a cache, and a marker
+# stops retrying until JAR changes. Takes about ten seconds, once per build.
+train_aot_if_stale() {
+  local java=$1/bin/java jar=$2 failed
+  failed=${jar%.jar}.aot-failed
+  aot_fresh "$jar" && return 0
+  [ -f "$failed" ] && [ "$failed" -nt "$jar" ] && return 0
+  (
+    flock 9
+    aot_fresh "$jar" && exit 0
+    echo "fdstore: training the start-up (AOT) caches of $(basename "$jar")..." >&2
+    if aot_train "$java" "$jar"; then rm -f "$failed"
+    else
+      echo "fdstore: AOT training failed (see $failed); running without start-up caches" >&2
+    fi
+  ) 9>"${jar%.jar}.aot.lock"
+  return 0
+}
+
+aot_fresh() { # JAR
+  local role cache
+  for role in cli daemon; do
+    cache=$(fdstore_aot_cache "$1" "$role")
+    [ -s "$cache" ] && [ "$cache" -nt "$1" ] || return 1
+  done
+}
+
+aot_train() { # JAVA JAR -> status; the training's output goes to JAR's .aot-failed marker when it fails
+  local java=$1 jar=$2 tmp daemon_pid i ok=
+  local failed=${jar%.jar}.aot-failed cli_cache daemon_cache
+  cli_cache=$(fdstore_aot_cache "$jar" cli)
+  daemon_cache=$(fdstore_aot_cache "$jar" daemon)
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/fdstore-aot.XXXXXX") || return 1
+  local sock=$tmp/train.sock log=$tmp/training.log
+  aot_cli() { # [-XX:OPTION] COMMAND ARGS... against the training daemon
+    local extra=()
+    if [[ $1 == -XX:* ]]; then extra=("$1"); shift; fi
+    timeout 60 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}" "${extra[@]}" -jar "$jar" --socket "$sock" "$@"
+  }
+  timeout 180 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}" -XX:AOTCacheOutput="$daemon_cache.tmp" \
+    -jar "$jar" daemon --socket "$sock" </dev/null >>"$log" 2>&1 &
+  daemon_pid=$!
+  for ((i = 0; i < 600; i++)); do
+    [ -S "$sock" ] && break
+    kill -0 "$daemon_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -S "$sock" ] && echo training >"$tmp/file" &&
+    aot_cli save -f "$tmp/file" --name train >>"$log" 2>&1 && aot_cli restore train >>"$log" 2>&1 &&
+    aot_cli -XX:AOTCacheOutput="$cli_cache.tmp" list >>"$log" 2>&1 && aot_cli remove train >>"$log" 2>&1; then
+    ok=yes
+  fi
+  kill -TERM "$daemon_pid" 2>/dev/null || true
+  wait "$daemon_pid" 2>/dev/null || ok= # the daemon's cache is written as it exits
+  if [ -n "$ok" ] && [ -s "$cli_cache.tmp" ] && [ -s "$daemon_cache.tmp" ]; then
+    mv -f "$cli_cache.tmp" "$cli_cache" && mv -f "$daemon_cache.tmp" "$daemon_cache" && rm -rf "$tmp" && return 0
+  fi
+  rm -f "$cli_cache.tmp" "$daemon_cache.tmp"
+  cp "$log" "$failed" 2>/dev/null || touch "$failed"
+  rm -rf "$tmp"
+  return 1
 }

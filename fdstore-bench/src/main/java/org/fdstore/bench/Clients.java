@@ -11,12 +11,14 @@ import org.fdstore.linux.Fd;
 
 /**
  * {@code bin/bench clients C N}: C threads, each with its own connection, run N save+restore+remove cycles each,
- * all released at once. Prints the latency percentiles of one cycle, the throughput, the errors (failed cycles),
- * and the fds leaked by the daemon and by this process (open fds after the run, once the daemon has seen every
- * connection close, minus before). Exits 1 if there were errors or leaks.
+ * all released at once, after an untimed warm-up of {@value #WARM_UP_CYCLES} cycles shared among them (so that
+ * neither JVM measures its interpreter). Prints the latency percentiles of one cycle, the throughput, the errors
+ * (failed cycles), and the fds leaked by the daemon and by this process (open fds after the run, once the daemon
+ * has seen every connection close, minus before). Exits 1 if there were errors or leaks.
  */
 public final class Clients {
     private static final long SETTLE_NANOS = 30_000_000_000L;
+    private static final int WARM_UP_CYCLES = 5000;
 
     private Clients() {}
 
@@ -40,8 +42,9 @@ public final class Clients {
             Thread[] threads = new Thread[clients];
             for (int c = 0; c < clients; c++) {
                 int offset = c * cycles;
+                int warmUp = Math.max(1, WARM_UP_CYCLES / clients);
                 threads[c] = Thread.ofPlatform().name("client-" + c).start(() -> {
-                    runClient(latencies, offset, cycles, errors, ready, go);
+                    runClient(latencies, offset, cycles, warmUp, errors, ready, go);
                 });
             }
             ready.await();
@@ -66,10 +69,10 @@ public final class Clients {
         });
     }
 
-    private static void runClient(long[] latencies, int offset, int cycles, AtomicInteger errors,
+    private static void runClient(long[] latencies, int offset, int cycles, int warmUp, AtomicInteger errors,
             CountDownLatch ready, CountDownLatch go) {
         try (FdStore store = FdStore.connect(); Fd file = Driver.openSavedFile()) {
-            store.daemonPid(); // the HELLO round trip, before the clock starts
+            Cycle.run(store, file, warmUp);
             ready.countDown();
             go.await();
             for (int i = 0; i < cycles; i++) {

@@ -15,12 +15,12 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
- * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--no-mirror] [--lame-duck D]}:
- * serves the store in the foreground, logging key=value lines to stderr, with a hot standby, until SIGTERM; SIGHUP
- * reloads the policy. {@code fdstore daemon --takeover} takes over from the daemon serving the socket.
+ * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--no-mirror] [--lame-duck D]
+ * [--notify-socket PATH]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
+ * until SIGTERM; SIGHUP reloads the policy. {@code fdstore daemon --takeover} takes over from the daemon serving the
+ * socket. With {@code --notify-socket} it also serves systemd's fd-store protocol (docs/systemd.md).
  */
 @Command(name = "daemon", description = "Serve the store in the foreground until SIGTERM; logs go to stderr."
         + " SIGHUP reloads the policy file and reopens the audit log.")
@@ -41,6 +41,11 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Append the audit lines (save, restore, take, remove, drop, expire, refusals) to FILE"
                     + " instead of stderr.")
     Path auditLog;
+
+    @Option(names = "--notify-socket", paramLabel = "PATH",
+            description = "Also receive sd_notify datagrams on PATH (or @NAME, abstract): FDSTORE=1 stores the fds"
+                    + " that come with them, as systemd's fd store does (docs/systemd.md).")
+    String notifySocket;
 
     @Option(names = "--no-mirror",
             description = "Run without the hot standby process that holds a duplicate of every stored fd. Without it"
@@ -71,15 +76,16 @@ public final class DaemonCommand implements Callable<Integer> {
         try {
             if (standby || takeover) {
                 if (standby) {
-                    // The serving daemon manages a standby's life (RETIRE on a clean stop); signals do not.
-                    Signal.handle(new Signal("TERM"), SignalHandler.SIG_IGN);
-                    Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+                    // The serving daemon manages a standby's life (RETIRE on a clean stop); signals do not. Not
+                    // SIG_IGN: the JVM would refuse the handlers the standby installs once it serves.
+                    Signal.handle(new Signal("TERM"), signal -> { });
+                    Signal.handle(new Signal("INT"), signal -> { });
                 }
                 Daemon.follow(socket, takeover, launcher, System.err);
                 return ExitCodes.OK;
             }
             DaemonConfig config = DaemonConfig.at(socket).withSecurity(policy, adminGroup, auditLog)
-                    .withContinuity(!noMirror, lameDuck.toMillis());
+                    .withContinuity(!noMirror, lameDuck.toMillis()).withNotifySocket(notifySocket);
             new Daemon(config, System.err).withLauncher(launcher).serve();
             return ExitCodes.OK;
         } catch (InterruptedException e) {

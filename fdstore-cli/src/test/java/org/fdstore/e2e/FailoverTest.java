@@ -71,6 +71,11 @@ class FailoverTest {
                     () -> "(serving " + MirroredStore.fdsTo(status.servingPid(), payload) + ", standby "
                             + MirroredStore.fdsTo(standby, payload) + ", entries " + entries.size() + ")");
             assertThat(status.entries()).isEqualTo(entries.size());
+
+            // A promoted standby stops cleanly on SIGTERM, and its own standby with it.
+            store.terminate(status.servingPid());
+            Await.until("the standby to retire", java.time.Duration.ofSeconds(30), () -> !store.alive(standby));
+            assertThat(store.socket()).doesNotExist();
         }
     }
 }

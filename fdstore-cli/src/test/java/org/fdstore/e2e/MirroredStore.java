@@ -32,9 +32,9 @@ final class MirroredStore implements AutoCloseable {
         this.first = first;
     }
 
-    /** A mirrored daemon in {@code dir}, once its standby has attached. */
-    static MirroredStore start(Path dir) throws IOException {
-        MirroredStore store = new MirroredStore(DaemonProcess.startMirrored(dir));
+    /** A mirrored daemon in {@code dir} with extra options, once its standby has attached. */
+    static MirroredStore start(Path dir, String... options) throws IOException {
+        MirroredStore store = new MirroredStore(DaemonProcess.startMirrored(dir, options));
         try {
             store.awaitStandby();
         } catch (RuntimeException | Error e) {
@@ -113,6 +113,13 @@ final class MirroredStore implements AutoCloseable {
         ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
         h.destroyForcibly();
         Await.until("pid " + pid + " to die", Duration.ofSeconds(15), () -> !h.isAlive());
+    }
+
+    /** SIGTERM to one process of the chain; waits until it is gone. */
+    void terminate(int pid) throws IOException, InterruptedException {
+        if (!alive(pid)) throw new AssertionError("pid " + pid + " is no live process of this store");
+        new ProcessBuilder("kill", "-TERM", Integer.toString(pid)).inheritIO().start().waitFor();
+        Await.until("pid " + pid + " to stop after SIGTERM", Duration.ofSeconds(30), () -> !alive(pid), this::logText);
     }
 
     /** How many of {@code pid}'s descriptors refer to {@code file}. */

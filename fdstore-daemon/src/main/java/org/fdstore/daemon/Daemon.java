@@ -21,6 +21,10 @@ import org.fdstore.daemon.policy.Quota;
 import org.fdstore.daemon.registry.Registry;
 import org.fdstore.protocol.Reply;
 import org.fdstore.daemon.server.Server;
+import org.fdstore.daemon.systemd.NotifyReceiver;
+import org.fdstore.daemon.systemd.NotifySocket;
+import org.fdstore.daemon.systemd.NotifyState;
+import org.fdstore.daemon.systemd.SocketActivation;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Resource;
@@ -45,6 +49,8 @@ public final class Daemon {
     private final EventLog log;
     private volatile Server server;
     private StandbyLauncher launcher;
+    /** What notify senders said; null without a notify socket. Owned by the event loop. */
+    private volatile NotifyState notifyState;
 
     /** A daemon that logs to {@code logStream}. */
     public Daemon(DaemonConfig config, PrintStream logStream) {
@@ -60,8 +66,10 @@ public final class Daemon {
      *     the audit log not opened, or RLIMIT_NOFILE is too low
      */
     public void serve() throws IOException, PolicyException {
+        SocketActivation activation = activation();
         ServingLock lock = ServingLock.tryAcquire(config.socket());
         if (lock == null) {
+            activation.close();
             int holder = ServingLock.holder(config.socket());
             throw new LinuxException("lock(\"" + ServingLock.pathFor(config.socket()) + "\")", Errno.EADDRINUSE,
                     (holder > 0 ? "pid " + holder : "another process") + " serves " + config.socket()
@@ -69,12 +77,14 @@ public final class Daemon {
         }
         ListeningSocket socket;
         try {
-            socket = ListeningSocket.bind(config.socket());
+            socket = activation.listener() != null ? ListeningSocket.inherited(activation.listener())
+                    : ListeningSocket.bind(config.socket());
         } catch (IOException | RuntimeException e) {
             lock.close();
+            activation.close();
             throw e;
         }
-        run(socket, lock, null);
+        run(socket, lock, null, activation);
     }
 
     /**
@@ -87,6 +97,7 @@ public final class Daemon {
     public static void follow(Path socket, boolean successor, StandbyLauncher launcher, PrintStream logStream)
             throws IOException, PolicyException, InterruptedException {
         EventLog log = new EventLog(logStream, Clock.systemUTC());
+        preload();
         Mirror.Takeover t = Mirror.follow(socket, successor, log);
         if (t == null) return;
         Daemon d = new Daemon(t.config(), logStream).withLauncher(launcher);
@@ -101,7 +112,32 @@ public final class Daemon {
             });
             throw e;
         }
-        d.run(listening, t.lock(), t);
+        d.run(listening, t.lock(), t, SocketActivation.NONE);
+    }
+
+    /**
+     * Loads and initialises the classes a promoted mirror needs to serve, while it is only following: the failover
+     * gap then does not include class loading. Classes that fail to load are left to fail where they are used.
+     */
+    private static void preload() {
+        // The FFM classes link their downcalls when initialised, which costs milliseconds each in a cold JVM.
+        String[] names = {"daemon.server.Server", "daemon.server.Store", "daemon.server.RequestHandler",
+            "daemon.server.Connection", "daemon.server.QueuedFrame", "daemon.registry.Registry",
+            "daemon.registry.Entry", "daemon.lifetime.Lifetimes", "daemon.observe.AuditLog",
+            "daemon.observe.Inspector", "daemon.policy.Policy", "daemon.policy.PolicyParser",
+            "daemon.policy.PolicyFile", "daemon.policy.Quotas", "daemon.policy.PeerIdentity", "daemon.policy.Access",
+            "daemon.continuity.Continuity", "daemon.ListeningSocket", "protocol.RequestCodec",
+            "protocol.ReplyCodec", "protocol.DaemonStatus", "linux.Stat", "linux.Fcntl", "linux.Flock",
+            "linux.Epoll", "linux.EventFd", "linux.Resource", "linux.Socket", "linux.Pidfd", "linux.Unistd",
+            "linux.Proc", "linux.FdDescription"};
+        ClassLoader loader = Daemon.class.getClassLoader();
+        for (String name : names) {
+            try {
+                Class.forName("org.fdstore." + name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Loaded on first use instead.
+            }
+        }
     }
 
     /** This daemon, starting hot standbys with {@code launcher} when its configuration asks for a mirror. */
@@ -110,7 +146,7 @@ public final class Daemon {
         return this;
     }
 
-    private void run(ListeningSocket socket, ServingLock lock, Mirror.Takeover takeover)
+    private void run(ListeningSocket socket, ServingLock lock, Mirror.Takeover takeover, SocketActivation activation)
             throws IOException, PolicyException {
         int capacity;
         int adminGroup;
@@ -128,6 +164,7 @@ public final class Daemon {
         } catch (IOException | PolicyException | RuntimeException e) {
             socket.close();
             lock.close();
+            activation.close();
             throw e;
         }
         MonotonicClock clock = takeover == null ? new MonotonicClock() : takeover.clock();
@@ -141,16 +178,24 @@ public final class Daemon {
                 takeover == null ? java.util.List.of() : takeover.entries());
         boolean handedOver = false;
         try (AuditLog audit = config.auditLog() == null ? new AuditLog(log, clock)
-                : AuditLog.toFile(config.auditLog(), clock)) {
+                : AuditLog.toFile(config.auditLog(), clock);
+             NotifySocket notify = openNotifySocket(activation, takeover != null)) {
             Server s = new Server(socket.fd(), registry, log, audit, clock, config.limits(), policy, policyFile,
                     continuity);
+            if (notify != null) {
+                NotifyState state = new NotifyState(notify.name());
+                s.watchReadable(notify.fd(), new NotifyReceiver(notify.fd(), s.store(), log, state));
+                s.addStatusSource(state::describe);
+                notifyState = state;
+            }
             server = s;
             // Handled here rather than by a shutdown hook, so that a clean stop exits 0 instead of 143.
             Signal.handle(new Signal("TERM"), signal -> requestStop("SIGTERM"));
             Signal.handle(new Signal("INT"), signal -> requestStop("SIGINT"));
             Signal.handle(new Signal("HUP"), signal -> s.requestReload());
             log.log(takeover == null ? "listening" : "serving", "socket", socket.path(), "pid", Unistd.getpid(),
-                    "capacity", capacity, "max_connections", config.limits().maxConnections(),
+                    "activated", activation.any() ? String.join(",", activation.names()) : null,
+                    "notify_socket", notify == null ? null : notify.name(), "capacity", capacity, "max_connections", config.limits().maxConnections(),
                     "policy", policy.source(), "admin_gid", adminGroup < 0 ? null : Integer.toUnsignedString(adminGroup),
                     "audit_log", config.auditLog(), "mirror", config.mirror() && launcher != null,
                     "transition", takeover == null ? null : takeover.transition(),
@@ -165,6 +210,7 @@ public final class Daemon {
                 int dropped = registry.closeAll();
                 log.log("stopped", "socket", socket.path(), "entries_closed", dropped,
                         "handed_over", handedOver);
+                notifyState = null;
             }
         } finally {
             if (handedOver) {
@@ -174,6 +220,37 @@ public final class Daemon {
                 lock.closeAndRemove();
             }
         }
+    }
+
+    /** The sockets passed by a service manager, if any; a notify socket passed unasked for is closed. */
+    private SocketActivation activation() throws IOException {
+        try {
+            return SocketActivation.from(System.getenv(), Unistd.getpid());
+        } catch (SocketActivation.ActivationException e) {
+            throw new IOException("socket activation: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The passed notify socket, else the one --notify-socket names, else null. A successor taking over replaces its
+     * predecessor's socket file (which is live until the predecessor stops): datagrams still queued in the old
+     * socket are lost with it, as they would be with systemd's own restart.
+     */
+    private NotifySocket openNotifySocket(SocketActivation activation, boolean takingOver) throws IOException {
+        if (activation.notifySocket() != null) {
+            return NotifySocket.inherited(activation.notifySocket(),
+                    "fd " + activation.notifySocket().number() + " (inherited)");
+        }
+        if (config.notifySocket() == null) return null;
+        return takingOver ? NotifySocket.bindReplacing(config.notifySocket()) : NotifySocket.bind(config.notifySocket());
+    }
+
+    /**
+     * What notify senders said, for STATUS; null without a notify socket. Its {@link NotifyState#pairs()} must be
+     * read on the event loop's thread.
+     */
+    public NotifyState notifyState() {
+        return notifyState;
     }
 
     private void requestStop(String why) {

@@ -12,7 +12,8 @@ import org.fdstore.linux.Socket;
 
 /**
  * The daemon's listening SOCK_SEQPACKET socket, bound to a path: a stale socket left by a dead daemon is replaced,
- * a live one is never stolen. Closing it unlinks the path if it is still this socket's.
+ * a live one is never stolen; or inherited from a service manager (socket activation). Closing it unlinks a path it
+ * bound if the path is still this socket's.
  *
  * <p>Not thread safe.
  */
@@ -53,6 +54,11 @@ public final class ListeningSocket implements AutoCloseable {
         }
     }
 
+    /** Adopts an inherited listening socket (non-blocking already); closing it closes it and unlinks nothing. */
+    public static ListeningSocket inherited(Fd fd) {
+        return new ListeningSocket(fd, null, null);
+    }
+
     /**
      * The listening socket a predecessor served on {@code path}, received with SCM_RIGHTS; takes ownership of
      * {@code fd}. It is made non-blocking (the predecessor's flag is shared with it, and it stops serving).
@@ -86,7 +92,7 @@ public final class ListeningSocket implements AutoCloseable {
         return fd;
     }
 
-    /** The path it is bound to. */
+    /** The path it is bound to; null for an inherited socket. */
     public Path path() {
         return path;
     }
@@ -99,6 +105,7 @@ public final class ListeningSocket implements AutoCloseable {
     @Override
     public void close() {
         fd.close();
+        if (path == null) return;
         try {
             Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
             if (now != null && now.equals(fileKey)) Files.delete(path);

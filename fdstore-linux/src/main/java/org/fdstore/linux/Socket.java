@@ -38,6 +38,9 @@ public final class Socket {
 
     static final int SOL_SOCKET = 1;
     static final int SO_PEERCRED = 17;
+    static final int SO_TYPE = 3;
+    static final int SO_PASSCRED = 16;
+    static final int SCM_CREDENTIALS = 2;
     /** Send buffer size (bytes; the kernel doubles it), capped by net.core.wmem_max. */
     public static final int SO_SNDBUF = 7;
     /** As SO_SNDBUF, past net.core.wmem_max; needs CAP_NET_ADMIN. */
@@ -191,6 +194,19 @@ public final class Socket {
      *                        closed first
      */
     public static Received recvmsg(Fd socket, MemorySegment buffer, int flags) throws LinuxException {
+        Datagram d = recvmsgWithCredentials(socket, buffer, flags);
+        return d == null ? null : d.message();
+    }
+
+    /**
+     * {@link #recvmsg}, also returning the SCM_CREDENTIALS that came with the message: a socket with
+     * {@link #setPassCredentials} gets the sender's pid, uid and gid with every message, checked by the kernel.
+     *
+     * @return the message, or null for EAGAIN on a non-blocking socket
+     * @throws LinuxException EPROTO if the control data was truncated (MSG_CTRUNC); the fds that did arrive are
+     *                        closed first
+     */
+    public static Datagram recvmsgWithCredentials(Fd socket, MemorySegment buffer, int flags) throws LinuxException {
         MessageScratch m = MessageScratch.get();
         int n = socket.acquire();
         try {
@@ -207,7 +223,7 @@ public final class Socket {
                 throw new LinuxException("recvmsg(fd " + n + ")", Errno.EPROTO,
                         "control data truncated (MSG_CTRUNC); the fds that arrived were closed");
             }
-            return new Received(r, fds, msgFlags);
+            return new Datagram(new Received(r, fds, msgFlags), m.receivedCredentials());
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         } finally {
@@ -258,6 +274,31 @@ public final class Socket {
             throw Calls.rethrow(t);
         } finally {
             socket.release();
+        }
+    }
+
+    /** setsockopt(SOL_SOCKET, SO_PASSCRED, 1): every message received afterwards carries SCM_CREDENTIALS. */
+    public static void setPassCredentials(Fd socket) throws LinuxException {
+        setIntOption(socket, SO_PASSCRED, 1);
+    }
+
+    /**
+     * getsockopt(SOL_SOCKET, SO_TYPE): {@link #SOCK_STREAM}, {@link #SOCK_DGRAM} or {@link #SOCK_SEQPACKET}.
+     *
+     * @throws LinuxException ENOTSOCK if {@code fd} is not a socket
+     */
+    public static int socketType(Fd fd) throws LinuxException {
+        int n = fd.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, 4);
+            int r = (int) GETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_TYPE, value, length);
+            if (r < 0) throw Calls.fail("getsockopt(fd " + n + ", SO_TYPE)");
+            return value.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            fd.release();
         }
     }
 

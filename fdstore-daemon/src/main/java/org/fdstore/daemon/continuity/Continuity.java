@@ -130,7 +130,7 @@ public final class Continuity implements Replication {
             EntryRecord r = h.record();
             try {
                 server.adopt(r.id(), h.fd(), r.namespace(), r.name(), r.metadata(), r.saver(), r.savedAtMillis(),
-                        r.lifetime(), h.owner(), r.boundPid(), r.ownerExitedAtMillis());
+                        r.lifetime(), h.owner(), r.boundPid(), r.ownerExitedAtMillis(), r.sharedName());
                 adopted++;
             } catch (Refusal e) {
                 log.log("adopt_failed", "id", r.id(), "reason", e.getMessage());

@@ -14,16 +14,29 @@ import org.fdstore.protocol.Lifetime;
  * <p>On the wire (little-endian, strings as in docs/protocol.md): {@code u64} id, {@code string} namespace,
  * {@code string} name, {@code blob} metadata, {@code i32} saver pid, {@code u32} saver uid, {@code u32} saver gid,
  * {@code u64} saved at (ms, the daemon clock), {@code lifetime} (u64 ttl, u32 grace, u32 flags), {@code i32} bound
- * pid, {@code u64} owner exited at (0: lives or not owner-bound), {@code u8} 1 if an owner pidfd follows the entry's
- * fd in the frame's fds. The entry's fd is always there.
+ * pid, {@code u64} owner exited at (0: lives or not owner-bound), {@code u8} flags: bit 0 set if an owner pidfd
+ * follows the entry's fd in the frame's fds, bit 1 set if the entry's name may be shared (stored through the systemd
+ * notify socket). The entry's fd is always there.
  *
  * <p>Immutable and thread safe.
  *
  * @param hasOwnerFd whether the owner's pidfd travels with the entry
+ * @param sharedName whether other entries may have the same name ({@link Entry#sharedName()})
  */
 public record EntryRecord(long id, String namespace, String name, byte[] metadata, PeerCredentials saver,
                           long savedAtMillis, Lifetime lifetime, int boundPid, long ownerExitedAtMillis,
-                          boolean hasOwnerFd) {
+                          boolean hasOwnerFd, boolean sharedName) {
+    private static final int OWNER_FD = 1;
+    private static final int SHARED_NAME = 2;
+
+    /** A record of an entry whose name is unique in its namespace. */
+    public EntryRecord(long id, String namespace, String name, byte[] metadata, PeerCredentials saver,
+                       long savedAtMillis, Lifetime lifetime, int boundPid, long ownerExitedAtMillis,
+                       boolean hasOwnerFd) {
+        this(id, namespace, name, metadata, saver, savedAtMillis, lifetime, boundPid, ownerExitedAtMillis, hasOwnerFd,
+                false);
+    }
+
     /** Bytes {@link #encode} writes for this record at most. */
     public int size() {
         return 8 + 2 + namespace.length() * 3 + 2 + name.length() * 3 + 4 + metadata.length + 12 + 8 + 16 + 4 + 8 + 1;
@@ -39,7 +52,7 @@ public record EntryRecord(long id, String namespace, String name, byte[] metadat
         Lifetimes.State state = lifetimes.state(entry);
         return new EntryRecord(entry.id(), entry.namespace(), entry.name(), entry.metadata(), entry.owner(),
                 entry.savedAtMillis(), entry.lifetime(), state.boundPid(), state.ownerExitedAtMillis(),
-                lifetimes.owner(entry) != null);
+                lifetimes.owner(entry) != null, entry.sharedName());
     }
 
     /** Writes the record at {@code out}'s position (a little-endian buffer). */
@@ -52,7 +65,7 @@ public record EntryRecord(long id, String namespace, String name, byte[] metadat
         out.putLong(savedAtMillis);
         out.putLong(lifetime.ttlMillis()).putInt(lifetime.graceMillis()).putInt(lifetime.flags());
         out.putInt(boundPid).putLong(ownerExitedAtMillis);
-        out.put((byte) (hasOwnerFd ? 1 : 0));
+        out.put((byte) ((hasOwnerFd ? OWNER_FD : 0) | (sharedName ? SHARED_NAME : 0)));
     }
 
     /**
@@ -84,10 +97,12 @@ public record EntryRecord(long id, String namespace, String name, byte[] metadat
                 (flags & Lifetime.KEEP_ON_HANGUP) != 0);
         int boundPid = in.getInt();
         long exitedAt = in.getLong();
-        int hasOwner = in.get();
-        if (hasOwner != 0 && hasOwner != 1) throw new IllegalArgumentException("owner fd flag " + hasOwner);
+        int recordFlags = in.get();
+        if ((recordFlags & ~(OWNER_FD | SHARED_NAME)) != 0) {
+            throw new IllegalArgumentException("record flags " + recordFlags);
+        }
         return new EntryRecord(id, namespace, name, metadata, saver, savedAt, lifetime, boundPid, exitedAt,
-                hasOwner == 1);
+                (recordFlags & OWNER_FD) != 0, (recordFlags & SHARED_NAME) != 0);
     }
 
     static void putString(ByteBuffer out, String text) {
@@ -111,7 +126,8 @@ public record EntryRecord(long id, String namespace, String name, byte[] metadat
         return o instanceof EntryRecord r && id == r.id && namespace.equals(r.namespace) && name.equals(r.name)
                 && java.util.Arrays.equals(metadata, r.metadata) && saver.equals(r.saver)
                 && savedAtMillis == r.savedAtMillis && lifetime.equals(r.lifetime) && boundPid == r.boundPid
-                && ownerExitedAtMillis == r.ownerExitedAtMillis && hasOwnerFd == r.hasOwnerFd;
+                && ownerExitedAtMillis == r.ownerExitedAtMillis && hasOwnerFd == r.hasOwnerFd
+                && sharedName == r.sharedName;
     }
 
     @Override

@@ -15,7 +15,9 @@ import java.util.Map;
 import org.fdstore.daemon.DaemonConfig;
 import org.fdstore.daemon.lifetime.MonotonicClock;
 import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.linux.Epoll;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Pidfd;
 import org.fdstore.linux.Received;
@@ -149,9 +151,8 @@ public final class Mirror implements AutoCloseable {
     /** The server's stream ended: it died (or dropped us). Serve if its lock can be had. */
     private Takeover serverGone(Path socketPath, boolean loaded) throws IOException, InterruptedException {
         long endedAt = System.nanoTime();
-        long deadline = endedAt + EXIT_WAIT_MILLIS * 1_000_000L;
-        while (server.isAlive() && System.nanoTime() - deadline < 0) Thread.sleep(2);
-        if (server.isAlive()) {
+        log.log("server_gone", "role", role, "pid", Unistd.getpid(), "server_pid", server.pid());
+        if (!exited(server, EXIT_WAIT_MILLIS)) {
             log.log("retired", "role", role, "pid", Unistd.getpid(), "reason", "the server dropped this mirror");
             return null;
         }
@@ -162,6 +163,17 @@ public final class Mirror implements AutoCloseable {
         ServingLock lock = ServingLock.acquire(socketPath, LOCK_WAIT_MILLIS);
         if (lock == null) return lost(socketPath);
         return takeover(lock, "failover", endedAt);
+    }
+
+    /**
+     * Whether the process exits within {@code millis}: its pidfd turns readable as soon as it has exited (a zombie
+     * that its reaper has not collected yet has exited, and has released its lock).
+     */
+    private static boolean exited(Pidfd process, long millis) throws LinuxException {
+        try (Epoll epoll = Epoll.create(1)) {
+            epoll.add(process.fd(), Epoll.EPOLLIN, 0);
+            return epoll.await((int) millis) > 0;
+        }
     }
 
     private Takeover lost(Path socketPath) {
@@ -235,7 +247,8 @@ public final class Mirror implements AutoCloseable {
                         if (old.owner() != null) old.owner().close();
                         EntryRecord r = old.record();
                         entries.put(id, new Held(new EntryRecord(r.id(), r.namespace(), r.name(), r.metadata(),
-                                r.saver(), r.savedAtMillis(), r.lifetime(), pid, 0, true), old.fd(), owner));
+                                r.saver(), r.savedAtMillis(), r.lifetime(), pid, 0, true, r.sharedName()), old.fd(),
+                                owner));
                     }
                     default -> throw new IllegalArgumentException("change type " + op);
                 }

@@ -28,6 +28,7 @@ final class Settings {
         if (config.auditLog() != null) m.put("audit_log", config.auditLog().toString());
         m.put("mirror", Boolean.toString(config.mirror()));
         m.put("lame_duck_ms", Long.toString(config.lameDuckMillis()));
+        if (config.notifySocket() != null) m.put("notify_socket", config.notifySocket());
         return m;
     }
 
@@ -42,7 +43,8 @@ final class Settings {
         return new DaemonConfig(Path.of(required(m, "socket")), integer(m, "max_entries"), limits,
                 m.containsKey("policy") ? Path.of(m.get("policy")) : null, m.get("admin_group"),
                 m.containsKey("audit_log") ? Path.of(m.get("audit_log")) : null,
-                Boolean.parseBoolean(required(m, "mirror")), Long.parseLong(required(m, "lame_duck_ms")));
+                Boolean.parseBoolean(required(m, "mirror")), Long.parseLong(required(m, "lame_duck_ms")),
+                m.get("notify_socket"));
     }
 
     private static int integer(Map<String, String> m, String key) {

@@ -154,6 +154,7 @@ final class RequestHandler {
                 .counts(store.registry.size(), fds == null ? 0 : fds.length, limit, store.registry.capacity())
                 .startedAt(startedAt).version(version == null ? "dev" : version);
         store.replication.describe(b);
+        store.statusSources.forEach(source -> source.accept(b));
         return b.build();
     }
 

@@ -68,6 +68,8 @@ public final class Server {
     private final RequestHandler handler;
     private final EventFd wake;
     private final Map<Long, Connection> connections = new HashMap<>();
+    /** Other fds the loop polls for their owners (the systemd notify socket), by token. */
+    private final Map<Long, Watched> watched = new HashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Arena arena = Arena.ofShared();
     private final MemorySegment in = arena.allocate(Limits.MAX_FRAME, 8);
@@ -144,6 +146,7 @@ public final class Server {
             epoll = e;
             epoll.add(listener, Epoll.EPOLLIN, LISTENER);
             epoll.add(wake.fd(), Epoll.EPOLLIN, WAKE);
+            for (Map.Entry<Long, Watched> w : watched.entrySet()) epoll.add(w.getValue().fd(), Epoll.EPOLLIN, w.getKey());
             lastPolicyCheck = clock.millis();
             replication.start(this);
             while (!stopping) {
@@ -186,6 +189,30 @@ public final class Server {
         return finished.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Has the loop poll {@code fd} too, calling {@code handler} on the loop's thread whenever it is readable: the
+     * hook for front doors other than the store socket. Call before {@link #run()}. The caller keeps ownership of
+     * {@code fd} and keeps it open until run returns.
+     */
+    public void watchReadable(Fd fd, ReadableHandler handler) {
+        if (epoll != null) throw new IllegalStateException("watchReadable must be called before run()");
+        watched.put(nextToken++, new Watched(fd, handler));
+    }
+
+    /**
+     * Has every STATUS reply also carry what {@code source} adds (keys of its own, lower_snake_case, not those of
+     * version 1). Call before {@link #run()}; the source runs on the loop's thread.
+     */
+    public void addStatusSource(java.util.function.Consumer<org.fdstore.protocol.DaemonStatus.Builder> source) {
+        if (epoll != null) throw new IllegalStateException("addStatusSource must be called before run()");
+        store.statusSources.add(source);
+    }
+
+    /** The store the loop serves, for the front doors registered with {@link #watchReadable}; loop thread only. */
+    public Store store() {
+        return store;
+    }
+
     /** Waits up to {@code timeoutMillis} for the loop to end by itself; true if it has. */
     public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
         return finished.await(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -205,6 +232,8 @@ public final class Server {
             acceptAll();
         } else if (token == WAKE) {
             wake.drain();
+        } else if (watched.containsKey(token)) {
+            watched.get(token).handler().readable(events);
         } else {
             Connection c = connections.get(token);
             if (c != null) serve(c, events);
@@ -396,14 +425,15 @@ public final class Server {
     /**
      * Stores an entry that moved over from another daemon, under its old id and in its old lifetime state; takes
      * ownership of {@code fd} and {@code owner}. Called on the loop's thread ({@link Replication#start}).
+     * {@code sharedName}: the entry's name may be shared (it came through the systemd notify socket).
      *
      * @throws org.fdstore.daemon.registry.Refusal if the id or name is taken; both fds are closed then
      */
     public org.fdstore.daemon.registry.Entry adopt(long id, Fd fd, String namespace, String name, byte[] metadata,
             PeerCredentials saver, long savedAtMillis, org.fdstore.protocol.Lifetime lifetime, org.fdstore.linux.Pidfd owner,
-            int boundPid, long ownerExitedAtMillis) throws org.fdstore.daemon.registry.Refusal {
+            int boundPid, long ownerExitedAtMillis, boolean sharedName) throws org.fdstore.daemon.registry.Refusal {
         return store.adopt(id, fd, namespace, name, metadata, saver, savedAtMillis, lifetime, owner, boundPid,
-                ownerExitedAtMillis);
+                ownerExitedAtMillis, sharedName);
     }
 
     /**
@@ -508,6 +538,9 @@ public final class Server {
         c.close();
         log.log("disconnect", "conn", c.token, "pid", c.peer.pid(), "reason", reason);
     }
+
+    /** A polled fd of {@link #watchReadable} and what handles it. */
+    private record Watched(Fd fd, ReadableHandler handler) {}
 
     /** The lifetimes' view of the epoll set. */
     private final class EpollWatcher implements Watcher {

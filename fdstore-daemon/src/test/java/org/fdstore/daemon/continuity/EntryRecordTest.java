@@ -60,4 +60,22 @@ class EntryRecordTest {
         out.putInt(8 + 4 + 4 + 6 + 12 + 8 + 8 + 4, 4);
         assertThatThrownBy(() -> EntryRecord.decode(out.flip())).hasMessageContaining("lifetime flags 0x4");
     }
+
+    @Test
+    void encode_sharedNameRecord_setsFlagBit1AndRoundTrips() {
+        EntryRecord shared = new EntryRecord(8, "ns", "web", new byte[0], new PeerCredentials(42, 0, 0), 0,
+                Lifetime.DEFAULT, 0, 0, false, true);
+        ByteBuffer out = ByteBuffer.allocate(shared.size()).order(ByteOrder.LITTLE_ENDIAN);
+        shared.encode(out);
+        assertThat(out.get(out.position() - 1)).as("flags: no owner fd, shared name").isEqualTo((byte) 2);
+        assertThat(EntryRecord.decode(out.flip())).isEqualTo(shared);
+    }
+
+    @Test
+    void decode_unknownRecordFlag_fails() {
+        ByteBuffer out = ByteBuffer.allocate(RECORD.size()).order(ByteOrder.LITTLE_ENDIAN);
+        RECORD.encode(out);
+        out.put(out.position() - 1, (byte) 4);
+        assertThatThrownBy(() -> EntryRecord.decode(out.flip())).hasMessageContaining("record flags 4");
+    }
 }
