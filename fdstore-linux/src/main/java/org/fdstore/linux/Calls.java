@@ -13,8 +13,16 @@ final class Calls {
 
     /** -1 when the last call failed with EAGAIN (a non-blocking fd has nothing to do now); otherwise throws. */
     static int failOrAgain(String call) throws LinuxException {
-        if (Libc.errno() == Errno.EAGAIN.number()) return -1;
+        if (again()) return -1;
         throw fail(call);
+    }
+
+    /**
+     * Whether the last call failed with EAGAIN. Lets a hot path test before it builds the message of
+     * {@link #fail}: an event loop meets EAGAIN at the end of every read.
+     */
+    static boolean again() {
+        return Libc.errno() == Errno.EAGAIN.number();
     }
 
     /** invokeExact declares Throwable: pass our own exceptions on, wrap anything else. */

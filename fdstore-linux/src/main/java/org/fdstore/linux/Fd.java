@@ -1,6 +1,7 @@
 package org.fdstore.linux;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One owned file descriptor.
@@ -15,9 +16,20 @@ public final class Fd implements AutoCloseable {
     private static final int CLOSED = 1;
     private static final int USE = 2;
 
+    /** On {@link #state}: a field with a VarHandle rather than an AtomicInteger saves 16 bytes per stored fd. */
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Fd.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final int number;
-    /** Bit 0: closed. The rest: calls in flight, in units of {@link #USE}. */
-    private final AtomicInteger state = new AtomicInteger();
+    /** Bit 0: closed. The rest: calls in flight, in units of {@link #USE}. Accessed through {@link #STATE}. */
+    private volatile int state;
 
     private Fd(int number) {
         this.number = number;
@@ -39,22 +51,22 @@ public final class Fd implements AutoCloseable {
 
     /** Whether {@link #close()} has not been called yet. */
     public boolean isOpen() {
-        return (state.get() & CLOSED) == 0;
+        return (state & CLOSED) == 0;
     }
 
     /** Marks a call in flight and returns the number; pair with {@link #release()}. Fails with EBADF once closed. */
     int acquire() throws LinuxException {
         int s;
         do {
-            s = state.get();
+            s = state;
             if ((s & CLOSED) != 0) throw new LinuxException("fd " + number, Errno.EBADF, "already closed here");
-        } while (!state.compareAndSet(s, s + USE));
+        } while (!STATE.compareAndSet(this, s, s + USE));
         return number;
     }
 
     /** Ends a call started by {@link #acquire()}; the last one out closes a descriptor already marked closed. */
     void release() {
-        if (state.addAndGet(-USE) == CLOSED) Unistd.close(number);
+        if ((int) STATE.getAndAdd(this, -USE) - USE == CLOSED) Unistd.close(number);
     }
 
     /** Closes the descriptor now, or when the last call in flight on it ends. Harmless when repeated. */
@@ -62,9 +74,9 @@ public final class Fd implements AutoCloseable {
     public void close() {
         int s;
         do {
-            s = state.get();
+            s = state;
             if ((s & CLOSED) != 0) return;
-        } while (!state.compareAndSet(s, s | CLOSED));
+        } while (!STATE.compareAndSet(this, s, s | CLOSED));
         if (s == 0) Unistd.close(number);
     }
 
@@ -73,7 +85,7 @@ public final class Fd implements AutoCloseable {
      * Fails with EBADF if already closed, and with EBUSY while a call is in flight on it.
      */
     int detach() throws LinuxException {
-        if (state.compareAndSet(0, CLOSED)) return number;
+        if (STATE.compareAndSet(this, 0, CLOSED)) return number;
         throw new LinuxException("fd " + number, isOpen() ? Errno.EBUSY : Errno.EBADF,
                 isOpen() ? "a call is in flight on it" : "already closed here");
     }

@@ -189,7 +189,9 @@ public final class Socket {
             }
             MemorySegment msg = m.prepareSend(data, length, fds.size());
             long r = (long) SENDMSG.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_NOSIGNAL);
-            return r >= 0 ? r : Calls.failOrAgain("sendmsg(fd " + n + ", " + fds.size() + " fds)");
+            if (r >= 0) return r;
+            if (Calls.again()) return -1;
+            throw Calls.fail("sendmsg(fd " + n + ", " + fds.size() + " fds)");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         } finally {
@@ -226,8 +228,8 @@ public final class Socket {
             MemorySegment msg = m.prepareReceive(buffer);
             long r = (long) RECVMSG.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_CMSG_CLOEXEC);
             if (r < 0) {
-                Calls.failOrAgain("recvmsg(fd " + n + ")");
-                return null;
+                if (Calls.again()) return null;
+                throw Calls.fail("recvmsg(fd " + n + ")");
             }
             List<Fd> fds = adoptAll(m.receivedFds());
             int msgFlags = m.receivedFlags();

@@ -139,6 +139,7 @@ public final class Lifetimes implements AutoCloseable {
             owner.close();
         }
         if (!lifetime.keepOnHangup()) watchHangup(track);
+        dropIfIdle(track);
     }
 
     /**
@@ -166,6 +167,7 @@ public final class Lifetimes implements AutoCloseable {
             ownerGone(track, ownerExitedAtMillis != 0 ? ownerExitedAtMillis : clock.millis());
         }
         if (!lifetime.keepOnHangup()) watchHangup(track);
+        dropIfIdle(track);
     }
 
     /** The pidfd of the process an owner-bound entry is bound to while it lives, owned here; null otherwise. */
@@ -273,11 +275,21 @@ public final class Lifetimes implements AutoCloseable {
         deadlines.clear();
     }
 
+    /**
+     * Forgets a track that has nothing to watch (no TTL, not owner-bound, a file that cannot hang up): most entries,
+     * which then cost no memory here. Every query treats an untracked entry as such.
+     */
+    private void dropIfIdle(Track track) {
+        if (track.ttl == null && !track.entry.lifetime().ownerBound() && track.hangupToken == 0) {
+            tracks.remove(track.entry);
+        }
+    }
+
     private void watchHangup(Track track) {
         // Regular files, directories and symlinks never hang up, and epoll refuses most of them (EPERM). Not even
         // trying matters for files on a FUSE mount, whose poll is a FUSE_POLL request: a server that never answers
         // would stall the event loop inside epoll_ctl.
-        switch (track.entry.description().kind()) {
+        switch (track.entry.kind()) {
             case REGULAR, DIRECTORY, SYMLINK -> {
                 return;
             }

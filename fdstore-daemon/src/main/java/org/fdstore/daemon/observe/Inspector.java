@@ -3,9 +3,11 @@ package org.fdstore.daemon.observe;
 import org.fdstore.daemon.lifetime.Lifetimes;
 import org.fdstore.daemon.registry.Entry;
 import org.fdstore.linux.FileKind;
+import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Socket;
+import org.fdstore.linux.Stat;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.InspectInfo;
 import org.fdstore.protocol.Limits;
@@ -53,10 +55,20 @@ public final class Inspector {
                 peer = unixPeer(entry);
             }
         }
+        // Read now rather than kept per entry (16 bytes each): the device and inode of an open fd never change.
+        long device = 0;
+        long inode = 0;
+        try {
+            FileStat stat = Stat.fstat(entry.fd());
+            device = stat.dev();
+            inode = stat.ino();
+        } catch (LinuxException e) {
+            // Left 0: unknown, as the protocol allows.
+        }
         return new InspectInfo(info, entry.lifetime(), state.expiresAtMillis(), state.boundPid(),
                 state.ownerExitedAtMillis(), state.hangupWatched(), mountId,
                 Entry.fit(mounts.mountPoint(mountId), Limits.MAX_PATH_BYTES),
-                entry.description().stat().dev(), entry.description().stat().ino(),
+                device, inode,
                 Entry.fit(socket, Limits.MAX_DESCRIPTION_BYTES), Entry.fit(peer, Limits.MAX_DESCRIPTION_BYTES));
     }
 

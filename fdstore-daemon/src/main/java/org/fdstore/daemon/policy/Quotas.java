@@ -17,6 +17,8 @@ public final class Quotas {
     private final Map<Integer, long[]> byUid = new HashMap<>();
     /** [entries, metadata bytes] per namespace. */
     private final Map<String, long[]> byNamespace = new HashMap<>();
+    /** What an absent slot reads as; never written. */
+    private static final long[] EMPTY = new long[2];
     private long totalEntries;
     private long totalMetadata;
 
@@ -27,25 +29,30 @@ public final class Quotas {
      * @throws Refusal EDQUOT naming the quota
      */
     public void check(Policy policy, int uid, String namespace, int metadataBytes) throws Refusal {
-        String who = "uid " + Integer.toUnsignedString(uid);
-        String space = "namespace \"" + namespace + "\"";
-        check(policy.totalQuota(), totalEntries, totalMetadata, metadataBytes, "the store", "its total quota");
-        long[] u = byUid.getOrDefault(uid, new long[2]);
-        check(policy.uidQuota(uid), u[0], u[1], metadataBytes, who, "the quota of " + who);
-        long[] n = byNamespace.getOrDefault(namespace, new long[2]);
-        check(policy.namespaceQuota(namespace), n[0], n[1], metadataBytes, space, "the quota of " + space);
+        check(policy.totalQuota(), totalEntries, totalMetadata, metadataBytes, null, null);
+        long[] u = byUid.getOrDefault(uid, EMPTY);
+        check(policy.uidQuota(uid), u[0], u[1], metadataBytes, "uid ", Integer.toUnsignedString(uid));
+        long[] n = byNamespace.getOrDefault(namespace, EMPTY);
+        check(policy.namespaceQuota(namespace), n[0], n[1], metadataBytes, "namespace ", "\"" + namespace + "\"");
     }
 
-    private static void check(Quota quota, long entries, long metadata, int adding, String holder, String which)
+    /**
+     * Refuses {@code adding} more bytes in one more entry over {@code quota}. The holder is {@code kind + name} ("uid
+     * 1000"), or the store when {@code kind} is null; the message is built only on refusal, since this runs on every
+     * save.
+     */
+    private static void check(Quota quota, long entries, long metadata, int adding, String kind, String name)
             throws Refusal {
-        if (entries + 1 > quota.entries()) {
+        boolean tooMany = entries + 1 > quota.entries();
+        if (!tooMany && metadata + adding <= quota.metadataBytes()) return;
+        String holder = kind == null ? "the store" : kind + name;
+        String which = kind == null ? "its total quota" : "the quota of " + holder;
+        if (tooMany) {
             throw new Refusal(Errno.EDQUOT, holder + " holds " + entries + " entries, the most " + which
                     + " allows; remove some first");
         }
-        if (metadata + adding > quota.metadataBytes()) {
-            throw new Refusal(Errno.EDQUOT, holder + " holds " + metadata + " bytes of metadata; " + adding
-                    + " more would pass the " + quota.metadataBytes() + " that " + which + " allows");
-        }
+        throw new Refusal(Errno.EDQUOT, holder + " holds " + metadata + " bytes of metadata; " + adding
+                + " more would pass the " + quota.metadataBytes() + " that " + which + " allows");
     }
 
     /** Counts a stored entry. */
@@ -68,12 +75,12 @@ public final class Quotas {
 
     /** Entries {@code uid} has stored. */
     public long entriesOf(int uid) {
-        return byUid.getOrDefault(uid, new long[2])[0];
+        return byUid.getOrDefault(uid, EMPTY)[0];
     }
 
     /** Entries in {@code namespace}. */
     public long entriesIn(String namespace) {
-        return byNamespace.getOrDefault(namespace, new long[2])[0];
+        return byNamespace.getOrDefault(namespace, EMPTY)[0];
     }
 
     /** Adds to a slot; true when it is empty afterwards. */

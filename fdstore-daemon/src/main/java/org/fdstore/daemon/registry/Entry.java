@@ -3,6 +3,7 @@ package org.fdstore.daemon.registry;
 import java.nio.charset.StandardCharsets;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.FdDescription;
+import org.fdstore.linux.FileKind;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.PeerCredentials;
 import org.fdstore.protocol.EntryInfo;
@@ -16,6 +17,8 @@ import org.fdstore.protocol.Limits;
  * <p>Not thread safe: only the daemon's event loop touches entries.
  */
 public final class Entry {
+    private static final byte[] NO_METADATA = {};
+
     private final long id;
     private final String namespace;
     private final String name;
@@ -23,7 +26,10 @@ public final class Entry {
     private final byte[] metadata;
     private final PeerCredentials owner;
     private final long savedAtMillis;
-    private final FdDescription description;
+    /** What the fd referred to at save, kept field by field rather than as FdDescription and its 128-byte FileStat. */
+    private final FileKind kind;
+    private final String target;
+    private final int openFlags;
     private final Lifetime lifetime;
     /**
      * Whether other entries may carry the same name: true for entries stored through the systemd notify socket,
@@ -39,11 +45,14 @@ public final class Entry {
         this.namespace = namespace;
         this.name = name;
         this.fd = fd;
-        this.metadata = metadata;
+        // Most entries have neither metadata nor a lifetime of their own: share one empty array and the default.
+        this.metadata = metadata.length == 0 ? NO_METADATA : metadata;
         this.owner = owner;
         this.savedAtMillis = savedAtMillis;
-        this.description = description;
-        this.lifetime = lifetime;
+        this.kind = description.kind();
+        this.target = fitTarget(description.target());
+        this.openFlags = description.openFlags();
+        this.lifetime = Lifetime.DEFAULT.equals(lifetime) ? Lifetime.DEFAULT : lifetime;
         this.sharedName = sharedName;
     }
 
@@ -92,10 +101,12 @@ public final class Entry {
         return metadata.length;
     }
 
-    /** What the descriptor referred to when it was saved. */
-    public FdDescription description() {
-        return description;
+    /** What kind of file the descriptor referred to when it was saved. */
+    public FileKind kind() {
+        return kind;
     }
+
+
 
     /** The lifetime chosen at save. */
     public Lifetime lifetime() {
@@ -119,21 +130,19 @@ public final class Entry {
 
     /** The entry as the protocol sends it, with the description recorded at save time. */
     public EntryInfo info() {
-        return info(description);
+        return new EntryInfo(id, name, namespace, kind, openFlags, owner.pid(), owner.uid(), owner.gid(),
+                savedAtMillis, target, metadata);
     }
 
     /** The entry with a fresh description: the target may have been deleted, the flags changed. */
     public EntryInfo freshInfo() {
         try {
-            return info(fd.describe());
+            FdDescription d = fd.describe();
+            return new EntryInfo(id, name, namespace, d.kind(), d.openFlags(), owner.pid(), owner.uid(), owner.gid(),
+                    savedAtMillis, fitTarget(d.target()), metadata);
         } catch (LinuxException e) {
             return info();
         }
-    }
-
-    private EntryInfo info(FdDescription d) {
-        return new EntryInfo(id, name, namespace, d.kind(), d.openFlags(), owner.pid(), owner.uid(), owner.gid(),
-                savedAtMillis, fitTarget(d.target()), metadata);
     }
 
     /** A path of PATH_MAX plus " (deleted)" can exceed the wire's limit: cut it at a character boundary. */

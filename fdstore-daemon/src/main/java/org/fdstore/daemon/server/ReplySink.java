@@ -9,7 +9,10 @@ interface ReplySink {
     /** Sends one reply frame to {@code connection}; the fds stay owned by the caller. */
     void reply(Connection connection, int replyType, long requestId, boolean continues, Reply reply, List<Fd> fds);
 
-    /** Sends the frames of a RESTORE_MANY reply, now and as the client's socket takes them; no fd changes hands. */
+    /**
+     * Sends the frames of a RESTORE_MANY reply, now and as the client's socket takes them, duplicating no fd; or,
+     * while replies wait for the mirrors, holds them all behind those replies with duplicates of their fds.
+     */
     void stream(Connection connection, RestoreStream stream);
 
     /** Answers a frame that breaks the protocol, then drops the connection. */

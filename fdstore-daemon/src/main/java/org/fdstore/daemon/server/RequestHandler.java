@@ -366,7 +366,7 @@ final class RequestHandler {
     void audit(Connection c, String operation, Entry entry, Object... extra) {
         Object[] pairs = {"conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
             "id", entry.id(), "namespace", entry.namespace(), "name", entry.name().isEmpty() ? null : entry.name(),
-            "kind", entry.description().kind().label()};
+            "kind", entry.kind().label()};
         Object[] all = new Object[pairs.length + extra.length + 2];
         System.arraycopy(pairs, 0, all, 0, pairs.length);
         System.arraycopy(extra, 0, all, pairs.length, extra.length);

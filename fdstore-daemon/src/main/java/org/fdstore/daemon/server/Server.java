@@ -627,6 +627,13 @@ public final class Server {
         @Override
         public void stream(Connection c, RestoreStream stream) {
             if (!connections.containsKey(c.token) || c.peerGone) return;
+            if (replication.pending() || !held.isEmpty()) {
+                // Replies wait for the mirrors, in order: this one waits too, as held frames with their own fds.
+                do {
+                    hold(c, stream.makeFrame(out), stream.frameFds());
+                } while (!stream.sent());
+                return;
+            }
             c.startStream(stream);
             try {
                 c.flush(out, System.nanoTime());

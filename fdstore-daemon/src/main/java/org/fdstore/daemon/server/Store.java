@@ -231,7 +231,7 @@ public final class Store implements Lifetimes.Ender {
     @Override
     public void end(Entry entry, Expiry why) {
         audit.record("expire", "id", entry.id(), "namespace", entry.namespace(),
-                "name", entry.name().isEmpty() ? null : entry.name(), "kind", entry.description().kind().label(),
+                "name", entry.name().isEmpty() ? null : entry.name(), "kind", entry.kind().label(),
                 "owner_pid", entry.owner().pid(), "owner_uid", Integer.toUnsignedString(entry.owner().uid()),
                 "reason", why.word(), "result", "closed");
         release(entry);

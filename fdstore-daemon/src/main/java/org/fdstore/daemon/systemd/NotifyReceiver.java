@@ -147,7 +147,7 @@ public final class NotifyReceiver implements ReadableHandler {
         for (Entry e : named) {
             store.release(e);
             store.audit().record("notify_remove", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
-                    "id", e.id(), "namespace", namespace, "name", name, "kind", e.description().kind().label(),
+                    "id", e.id(), "namespace", namespace, "name", name, "kind", e.kind().label(),
                     "result", "ok");
         }
         if (named.isEmpty()) {
