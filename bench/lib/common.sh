@@ -48,21 +48,28 @@ snapshot_fdstore() {
       for cache in "${fdstore_jar%.jar}"-*.aot; do [ ! -f "$cache" ] || cp -p "$cache" "$dir/"; done
   ) 9>"$fdstore_root/.build.lock" || die 111 "cannot copy the fdstore build from $(dirname "$fdstore_jar")"
   # The same JVM options as bin/fdstore, with its start-up caches (trained here if the build had none).
-  local jar=$dir/$(basename "$fdstore_jar") role
+  local jar=$dir/$(basename "$fdstore_jar")
   train_aot_if_stale "$java_home" "$jar"
+  write_fdstore_wrapper "$dir/fdstore" "$java_home/bin/java" "$jar" "$jar"
+  bench_fdstore=$dir/fdstore
+}
+
+# write_fdstore_wrapper OUT JAVA JAR CACHE_JAR : writes OUT, an executable running JAR as bin/fdstore does, with the
+# AOT caches trained for CACHE_JAR when they are fresh (pass a jar without caches for a run without them).
+write_fdstore_wrapper() {
+  local out=$1 java=$2 jar=$3 cache_jar=$4 role
   # shellcheck disable=SC2016 # the single-quoted lines are the wrapper's own code
   {
     echo '#!/usr/bin/env bash'
-    echo "# bin/fdstore pinned to the build snapshot in $dir (written by bench/lib/common.sh)."
+    echo "# bin/fdstore pinned to the build snapshot of $jar (written by bench/lib/common.sh)."
     for role in daemon cli; do
-      fdstore_java_args "$role" "$jar"
+      fdstore_java_args "$role" "$cache_jar"
       printf '%s_args=(%s)\n' "$role" "$(printf '%q ' "${fdstore_args[@]}")"
     done
     echo 'if [ "${1:-}" = daemon ]; then args=("${daemon_args[@]}"); else args=("${cli_args[@]}"); fi'
-    printf 'exec %q "${args[@]}" -jar %q "$@"\n' "$java_home/bin/java" "$jar"
-  } >"$dir/fdstore"
-  chmod +x "$dir/fdstore"
-  bench_fdstore=$dir/fdstore
+    printf 'exec %q "${args[@]}" -jar %q "$@"\n' "$java" "$jar"
+  } >"$out"
+  chmod +x "$out"
 }
 
 # start_store_daemon SOCKET LOG : starts `fdstore daemon` in the background and waits until it answers.

@@ -42,9 +42,8 @@ build_if_stale() { # JAVA_HOME
   local stale=
   if [ ! -f "$fdstore_jar" ]; then
     stale=yes
-  elif [ -n "$(find "$fdstore_root" -path "$fdstore_root/.git" -prune -o \( -name pom.xml -o -path '*/src/main/*' \) \
-                -newer "$fdstore_jar" -print -quit)" ]; then
-    stale=yes
+  elif [ -n "$(sources_newer_than "$fdstore_jar" "$fdstore_root/fdstore-bench")" ]; then
+    stale=yes # the benchmarks (fdstore-bench) are not part of the product: bench/lib/store.sh builds them
   fi
   [ -n "$stale" ] || return 0
   if ! command -v mvn >/dev/null; then
@@ -56,8 +55,16 @@ build_if_stale() { # JAVA_HOME
   (
     flock 9
     JAVA_HOME=$1 MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
-      mvn -q -B -ntp -Dstyle.color=never -f "$fdstore_root/pom.xml" -DskipTests package >&2
+      mvn -q -B -ntp -Dstyle.color=never -f "$fdstore_root/pom.xml" -DskipTests package >&2 &&
+      # Maven rewrites a jar only when its own module changed: the jar's time must still say "built after
+      # every source", and the AOT caches must follow any change in lib/ too.
+      touch "$fdstore_jar"
   ) 9>"$fdstore_root/.build.lock"
+}
+
+sources_newer_than() { # FILE [DIR_TO_SKIP] -> the first pom.xml or main source newer than FILE, if any
+  find "$fdstore_root" \( -path "$fdstore_root/.git" -o -path "${2:-$fdstore_root/.git}" \) -prune -o \
+    \( -name pom.xml -o -path '*/src/main/*' \) -newer "$1" -print -quit
 }
 
 # The JDK 25 AOT cache (JEP 483/514) of a build: classes loaded and linked, and method profiles, recorded by a
