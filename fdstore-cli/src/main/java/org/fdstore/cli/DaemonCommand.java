@@ -2,9 +2,11 @@ package org.fdstore.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.fdstore.daemon.Daemon;
 import org.fdstore.daemon.DaemonConfig;
+import org.fdstore.daemon.continuity.StandbyLauncher;
 import org.fdstore.daemon.policy.PolicyException;
 import org.fdstore.protocol.SocketPath;
 import picocli.CommandLine.Command;
@@ -12,10 +14,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /**
- * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE]}: serves the store in the
- * foreground, logging key=value lines to stderr, until SIGTERM; SIGHUP reloads the policy.
+ * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--no-mirror] [--lame-duck D]
+ * [--notify-socket PATH]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
+ * until SIGTERM; SIGHUP reloads the policy. {@code fdstore daemon --takeover} takes over from the daemon serving the
+ * socket. With {@code --notify-socket} it also serves systemd's fd-store protocol (docs/systemd.md).
  */
 @Command(name = "daemon", description = "Serve the store in the foreground until SIGTERM; logs go to stderr."
         + " SIGHUP reloads the policy file and reopens the audit log.")
@@ -37,14 +42,55 @@ public final class DaemonCommand implements Callable<Integer> {
                     + " instead of stderr.")
     Path auditLog;
 
+    @Option(names = "--notify-socket", paramLabel = "PATH",
+            description = "Also receive sd_notify datagrams on PATH (or @NAME, abstract): FDSTORE=1 stores the fds"
+                    + " that come with them, as systemd's fd store does (docs/systemd.md).")
+    String notifySocket;
+
+    @Option(names = "--no-mirror",
+            description = "Run without the hot standby process that holds a duplicate of every stored fd. Without it"
+                    + " a kill -9 of the daemon loses every entry (docs/operations.md).")
+    boolean noMirror;
+
+    @Option(names = "--lame-duck", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
+            description = "After SIGTERM, serve on this long (default 2s), so that a successor (daemon --takeover)"
+                    + " can still take over, then tell clients to go away and stop.")
+    Duration lameDuck;
+
+    @Option(names = "--takeover",
+            description = "Take over from the daemon serving the socket: receive its entries, options, policy and"
+                    + " listening socket, then serve in its place (what fdstore upgrade starts). The other options"
+                    + " are ignored: the serving daemon's apply.")
+    boolean takeover;
+
+    @Option(names = "--standby", hidden = true, description = "Run as the serving daemon's hot standby.")
+    boolean standby;
+
     @Override
     public Integer call() {
         OptionSpec socketOption = spec.findOption("--socket");
         String explicit = socketOption == null ? null : socketOption.getValue();
         Path socket = Path.of(SocketPath.resolve(explicit));
+        StandbyLauncher launcher = where -> SelfLauncher.start(ProcessBuilder.Redirect.INHERIT,
+                "daemon", "--standby", "--socket", where.toString());
         try {
-            new Daemon(DaemonConfig.at(socket).withSecurity(policy, adminGroup, auditLog), System.err).serve();
+            if (standby || takeover) {
+                if (standby) {
+                    // The serving daemon manages a standby's life (RETIRE on a clean stop); signals do not. Not
+                    // SIG_IGN: the JVM would refuse the handlers the standby installs once it serves.
+                    Signal.handle(new Signal("TERM"), signal -> { });
+                    Signal.handle(new Signal("INT"), signal -> { });
+                }
+                Daemon.follow(socket, takeover, launcher, System.err);
+                return ExitCodes.OK;
+            }
+            DaemonConfig config = DaemonConfig.at(socket).withSecurity(policy, adminGroup, auditLog)
+                    .withContinuity(!noMirror, lameDuck.toMillis()).withNotifySocket(notifySocket);
+            new Daemon(config, System.err).withLauncher(launcher).serve();
             return ExitCodes.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.SYSTEM_CALL_FAILED;
         } catch (PolicyException e) {
             System.err.println("fdstore daemon: " + e.getMessage());
             return ExitCodes.USAGE;

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
             "fdstore [-sh] [-d ID] [-f FILE] [-r ID] [--socket PATH]",
             "       fdstore [--socket PATH] COMMAND [ARGS...]"},
         subcommands = {DaemonCommand.class, SaveCommand.class, RestoreCommand.class, RemoveCommand.class,
-            TakeCommand.class, ListCommand.class, InspectCommand.class, DropCommand.class, FsCommand.class},
+            TakeCommand.class, ListCommand.class, InspectCommand.class, DropCommand.class, StatusCommand.class,
+            UpgradeCommand.class, FsCommand.class, ExecCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 refused by the daemon, 100 bad usage, 111 a system call failed or the"
             + " daemon is unreachable."})
 public final class FdstoreCommand implements Callable<Integer> {

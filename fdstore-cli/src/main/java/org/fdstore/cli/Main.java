@@ -69,6 +69,8 @@ public final class Main {
         CommandLine commandLine = new CommandLine(root);
         // getopt lets a flag repeat, and the RFC flags -r and -d are meant to.
         commandLine.setOverwrittenOptionsAllowed(true);
+        // exec COMMAND ARGS: the first positional ends fdstore's options, as with env(1) and systemd-run.
+        commandLine.getSubcommands().get("exec").setStopAtPositional(true);
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         ErrorReporter reporter = new ErrorReporter();

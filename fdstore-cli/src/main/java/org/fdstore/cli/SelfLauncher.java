@@ -18,6 +18,11 @@ final class SelfLauncher {
     private SelfLauncher() {}
 
     static Process start(Path log, String... args) throws IOException {
+        return start(ProcessBuilder.Redirect.appendTo(log.toFile()), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with the output going to {@code output} (INHERIT: where ours goes). */
+    static Process start(ProcessBuilder.Redirect output, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("setsid");
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -29,10 +34,9 @@ final class SelfLauncher {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        File logFile = log.toFile();
         return new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile))
+                .redirectOutput(output)
                 .redirectErrorStream(true)
                 .start();
     }

@@ -33,12 +33,28 @@ final class DaemonProcess implements AutoCloseable {
         return start(dir, new String[0]);
     }
 
-    /** A daemon with extra options, e.g. {@code --policy FILE --admin-group 4200}. */
+    /**
+     * A daemon with extra options, e.g. {@code --policy FILE --admin-group 4200}; without a standby, and stopping at
+     * once on SIGTERM (no lame duck), so that a test ends quickly and its fd counts are the daemon's alone.
+     */
     static DaemonProcess start(Path dir, String... options) throws IOException {
+        java.util.List<String> all = new java.util.ArrayList<>(List.of("--no-mirror", "--lame-duck", "0"));
+        all.addAll(List.of(options));
+        return launch(dir, all);
+    }
+
+    /** A daemon with its hot standby (the default of {@code fdstore daemon}), stopping at once on SIGTERM. */
+    static DaemonProcess startMirrored(Path dir, String... options) throws IOException {
+        java.util.List<String> all = new java.util.ArrayList<>(List.of("--lame-duck", "0"));
+        all.addAll(List.of(options));
+        return launch(dir, all);
+    }
+
+    private static DaemonProcess launch(Path dir, List<String> options) throws IOException {
         Path socket = dir.resolve("fdstore.sock");
         Path log = dir.resolve("daemon.log");
         java.util.List<String> args = new java.util.ArrayList<>(List.of("daemon", "--socket", socket.toString()));
-        args.addAll(List.of(options));
+        args.addAll(options);
         Process p = new ProcessBuilder(JavaProcess.fdstore(args.toArray(String[]::new)))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         DaemonProcess daemon = new DaemonProcess(p, socket, log);
@@ -142,6 +158,11 @@ final class DaemonProcess implements AutoCloseable {
         if (kill.waitFor() != 0) throw new AssertionError("kill -" + name + " failed");
     }
 
+    /** The log file, which the daemon's standbys and successors write to as well. */
+    Path log() {
+        return log;
+    }
+
     String logText() {
         try {
             return Files.exists(log) ? Files.readString(log) : "(no log)";
@@ -156,6 +177,16 @@ final class DaemonProcess implements AutoCloseable {
             return true;
         } catch (LinuxException e) {
             return false;
+        }
+    }
+
+    /** SIGKILL, and waits for the exit. Harmless when the daemon is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) throw new AssertionError("the daemon survived SIGKILL");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -28,6 +28,8 @@ import org.fdstore.protocol.Selector;
  * <pre>
  * save NAME|- [ns=NS] [ttl=MS] [owner=GRACE_MS] [keep] [meta=TEXT]   saves /dev/null; ok ID
  * restore|take|remove ID|NAME                                       ok ID
+ * restorefast ID                                                    ok ID INODE fast=true|false
+ * restoreall NAMESPACE|-                                            ok ID:NAMESPACE/NAME ... (by id)
  * list | inspect                                                    ok ID:NAMESPACE/NAME ... (sorted by id)
  * drop mount|uid|namespace|id VALUE                                 ok COUNT
  * namespace                                                         ok DEFAULT_NAMESPACE
@@ -86,6 +88,16 @@ public final class PeerAgent {
                 }
             }
             case "remove" -> Long.toString(store.remove(Selector.parse(w[1])));
+            case "restorefast" -> {
+                try (Fd fd = store.restoreFast(Long.parseLong(w[1]))) {
+                    yield w[1] + " " + org.fdstore.linux.Stat.fstat(fd).ino() + " fast=" + store.fastPathAvailable();
+                }
+            }
+            case "restoreall" -> {
+                List<org.fdstore.client.Restored> restored = store.restoreAll(w[1].equals("-") ? null : w[1]);
+                restored.forEach(org.fdstore.client.Restored::close);
+                yield describe(restored.stream().map(org.fdstore.client.Restored::entry).toList());
+            }
             case "list" -> describe(store.list());
             case "inspect" -> describe(store.inspect().stream().map(InspectInfo::entry).toList());
             case "drop" -> Integer.toString(store.drop(switch (w[1]) {

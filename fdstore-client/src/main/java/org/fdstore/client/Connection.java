@@ -4,10 +4,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
@@ -26,31 +30,100 @@ import org.fdstore.protocol.RequestCodec;
 import org.fdstore.protocol.SocketPath;
 
 /**
- * One SOCK_SEQPACKET connection to the daemon: sends request frames, reads reply frames and matches them to the
- * requests by id.
+ * One SOCK_SEQPACKET connection to the daemon, kept across the daemon's handovers and failovers: sends request
+ * frames, reads reply frames, matches them to the requests by order and id, and reconnects when the daemon goes.
  *
- * <p>Requests in flight are kept in {@link #pending} in send order, because the daemon answers in that order. A
- * blocking exchange holds {@link #lock} from send to the last frame of its reply. A {@link #submit submitted}
- * request returns once sent; its reply is settled by whichever call reads next: a later exchange reads past it, and
- * every submit first drains the replies that have already arrived, so they never pile up in the socket.
+ * <p>Every sent request waits in {@link #pending}, in send order (the daemon answers in that order), until its reply
+ * is read, by whichever call reads next: a blocking exchange reads until its own reply is in, and every submit first
+ * drains the replies that have already arrived, so they never pile up in the socket.
  *
- * <p>A failure the daemon answers with an error reply leaves the connection usable. Anything that breaks the
- * stream (a malformed or unexpected reply, a lost connection, or an EPROTO, EMSGSIZE or EPROTONOSUPPORT reply,
- * after which the daemon hangs up) closes it, and every later call fails with ENOTCONN.
+ * <p><b>Reconnecting.</b> When the daemon sends GOAWAY, or the connection ends without one (end of stream,
+ * ECONNRESET, EPIPE), this reconnects to the same path, retrying connect while the socket is missing or refused for
+ * up to {@link #DEFAULT_RECONNECT_WINDOW}, sends HELLO, and resends the requests that have no reply, in their order.
+ * After a GOAWAY every one of them is resent: the daemon carried out none of them. After an end without GOAWAY (the
+ * daemon died), only those {@link #SAFE_TO_REPEAT} are resent; a mutation that was sent fails with
+ * {@link FdStoreException#outcomeUnknown()}. A request whose sendmsg failed was never sent and is always resent.
+ * A submitted SAVE keeps a duplicate of its fd until answered, so that it can be resent.
+ *
+ * <p>A failure the daemon answers with an error reply leaves the connection usable. Anything else that breaks the
+ * stream (a malformed or unexpected reply, an EPROTO, EMSGSIZE or EPROTONOSUPPORT reply, after which the daemon hangs
+ * up, or no daemon within the reconnect window) closes it, and every later call fails with ENOTCONN.
  *
  * <p>Thread safe.
  */
 final class Connection implements AutoCloseable {
-    /** A sent request; {@code future} is null when a blocking exchange waits for it in person. */
-    private record Pending(long requestId, MessageType type, CompletableFuture<List<ReplyFrame>> future,
-                           List<ReplyFrame> frames) {
-        Pending(long requestId, MessageType type, CompletableFuture<List<ReplyFrame>> future) {
-            this(requestId, type, future, new ArrayList<>(1));
+    /** How long a reconnect retries connect(2) while no daemon listens. */
+    static final Duration DEFAULT_RECONNECT_WINDOW = Duration.ofSeconds(10);
+    /** Requests whose repetition has the effect of one: resent even when the daemon may have carried them out. */
+    static final Set<MessageType> SAFE_TO_REPEAT = EnumSet.of(MessageType.HELLO, MessageType.RESTORE,
+            MessageType.LIST, MessageType.INSPECT, MessageType.STATUS, MessageType.RESTORE_MANY,
+            MessageType.FASTPATH);
+    /** Reconnects in a row with no reply in between after which the daemon is taken to be broken. */
+    private static final int MAX_RECONNECTS_WITHOUT_REPLY = 5;
+    private static final long MAX_BACKOFF_MILLIS = 50;
+    /** What a reset connection reads as: the end, like a close. */
+    private static final Received END_OF_STREAM = new Received(0, List.of(), 0);
+
+    /** A request in flight: sent, or about to be, and not yet fully answered. */
+    private static final class Pending {
+        final Request request;
+        /** The SAVE's fd, kept for a resend; null for other requests. */
+        final Fd payload;
+        /**
+         * The frames of a request that spans several (SAVE_MANY, RESTORE_MANY), the first being {@link #request};
+         * null for a request of one frame. The daemon acts on it only once the last frame is in.
+         */
+        final List<? extends Request> parts;
+        /** The fds of each of {@link #parts}, owned by the caller; null with {@link #parts}. */
+        final List<List<Fd>> partFds;
+        /** Whether {@link #payload} is a duplicate this connection closes once the request is settled. */
+        final boolean ownsPayload;
+        final CompletableFuture<List<ReplyFrame>> future = new CompletableFuture<>();
+        final List<ReplyFrame> frames = new ArrayList<>(1);
+        /** The id of its latest sending. */
+        long requestId;
+        /** Whether the frame reached the current socket: only then may the daemon have carried it out. */
+        boolean sent;
+
+        Pending(Request request, Fd payload, boolean ownsPayload) {
+            this.request = request;
+            this.payload = payload;
+            this.ownsPayload = ownsPayload;
+            this.parts = null;
+            this.partFds = null;
+        }
+
+        Pending(List<? extends Request> parts, List<List<Fd>> partFds) {
+            this.request = parts.getFirst();
+            this.payload = null;
+            this.ownsPayload = false;
+            this.parts = parts;
+            this.partFds = partFds;
+        }
+
+        MessageType type() {
+            return request.type();
+        }
+
+        void discardFrames() {
+            frames.forEach(ReplyFrame::closeFds);
+            frames.clear();
+        }
+
+        void fail(FdStoreException e) {
+            discardFrames();
+            if (ownsPayload) payload.close();
+            future.completeExceptionally(e);
+        }
+
+        void complete() {
+            if (ownsPayload) payload.close();
+            future.complete(List.copyOf(frames));
         }
     }
 
     private final String path;
-    private final Fd socket;
+    private final Duration reconnectWindow;
     /** Shared: any thread may run an exchange; the lock keeps one at a time on the buffers. */
     private final Arena arena;
     private final MemorySegment sendSegment;
@@ -58,22 +131,31 @@ final class Connection implements AutoCloseable {
     private final ByteBuffer sendBuffer;
     private final ByteBuffer receiveBuffer;
 
-    /** The only lock of this class; held from sending a request to reading the last frame of its reply. */
+    /** The only lock of this class; held by whoever sends or reads. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Sent requests whose reply is not fully read, in send order. Guarded by {@link #lock}. */
+    /** The current socket; replaced on reconnect under {@link #lock}, read without it by {@link #close()}. */
+    private volatile Fd socket;
+    /** Requests without their whole reply, in send order. Guarded by {@link #lock}. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Guarded by {@link #lock}. */
     private long nextRequestId = 1;
-    /** The HELLO reply, null until read. Guarded by {@link #lock}. */
+    /** The HELLO reply of the current socket, null until read. Guarded by {@link #lock}. */
     private Reply.Welcome welcome;
+    /** Reconnects since the last reply; guarded by {@link #lock}. */
+    private int reconnectsWithoutReply;
+    /** Incremented by every reconnect; guarded by {@link #lock}. */
+    private long generation;
+    /** {@link #generation}, for readers without the lock. */
+    private volatile long publishedGeneration;
     /** Set once, by {@link #close()} or a failure that breaks the stream; no exchange starts afterwards. */
     private volatile boolean closed;
     /** Whether the socket and arena are freed. Guarded by {@link #lock}. */
     private boolean released;
 
-    private Connection(String path, Fd socket) {
+    private Connection(String path, Fd socket, Duration reconnectWindow) {
         this.path = path;
         this.socket = socket;
+        this.reconnectWindow = reconnectWindow;
         this.arena = Arena.ofShared();
         this.sendSegment = arena.allocate(Limits.MAX_FRAME, 8);
         this.receiveSegment = arena.allocate(Limits.MAX_FRAME, 8);
@@ -81,25 +163,18 @@ final class Connection implements AutoCloseable {
         this.receiveBuffer = receiveSegment.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Connects to {@code path} and sends HELLO without waiting for its reply. */
-    static Connection open(String path) throws FdStoreException {
+    /** Connects to {@code path} (once: no daemon there fails at once) and sends HELLO without waiting for it. */
+    static Connection open(String path, Duration reconnectWindow) throws FdStoreException {
         Fd socket;
         try {
-            socket = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0);
+            socket = connectOnce(path);
         } catch (LinuxException e) {
-            throw new FdStoreException(e.errno(), "cannot connect to " + path + ": " + e.getMessage(), e);
-        }
-        try {
-            Socket.connect(socket, path);
-        } catch (LinuxException e) {
-            socket.close();
             throw new FdStoreException(e.errno(), connectFailure(path, e.errno()), e);
         }
-        Connection connection = new Connection(path, socket);
+        Connection connection = new Connection(path, socket, reconnectWindow);
         connection.lock.lock();
         try {
-            connection.send(new Request.Hello(Limits.VERSION, Limits.VERSION, 0,
-                    "fdstore-client pid " + Unistd.getpid()), null, null);
+            connection.sendHello();
         } finally {
             connection.lock.unlock();
         }
@@ -121,16 +196,18 @@ final class Connection implements AutoCloseable {
 
     /**
      * Sends {@code request} and returns without waiting: the future completes when its reply is read. Once this
-     * returns, the kernel holds the frame and its fd, so the request is carried out even if this process dies.
+     * returns, the kernel holds the frame and its fd, so the request is carried out even if this process dies. A
+     * SAVE's {@code payload} is duplicated and kept until the reply, so the caller may close it at once.
      */
     CompletableFuture<List<ReplyFrame>> submit(Request request, Fd payload) throws FdStoreException {
         lock.lock();
         try {
             ensureOpen();
-            CompletableFuture<List<ReplyFrame>> future = new CompletableFuture<>();
-            send(request, payload, future);
+            Fd kept = payload == null ? null : duplicate(payload);
+            Pending p = new Pending(request, kept, kept != null);
+            transmit(p);
             drainArrived();
-            return future;
+            return p.future;
         } finally {
             lock.unlock();
         }
@@ -141,55 +218,67 @@ final class Connection implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
-            while (!pending.isEmpty()) settle(pending.peekFirst(), receiveFrame(pending.peekFirst(), true));
+            while (!pending.isEmpty()) readFrame(true);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Sends one request as several frames ({@code fds.get(i)} attached to frame i) and reads every frame of its
-     * reply, as {@link #exchange} does.
-     */
-    List<ReplyFrame> exchangeMany(List<? extends Request> frames, List<List<Fd>> fds) throws FdStoreException {
-        lock.lock();
-        try {
-            ensureOpen();
-            // Settles what already arrived, so that earlier replies cannot fill the socket while this one sends.
-            drainArrived();
-            long requestId = sendMany(frames, fds);
-            return receiveReply(requestId);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Sends {@code request}, with {@code payload} attached if not null, and reads every frame of its reply.
+     * Sends {@code request}, with {@code payload} attached if not null (the caller keeps it open during the call),
+     * and reads every frame of its reply.
      *
      * @return the reply's frames, all successes; the caller owns their fds
-     * @throws FdStoreException a refusal for an error reply; anything else closes the connection
+     * @throws FdStoreException a refusal for an error reply, one whose {@link FdStoreException#outcomeUnknown()}
+     *     holds when the daemon died with the request in flight; anything else closes the connection
      */
     List<ReplyFrame> exchange(Request request, Fd payload) throws FdStoreException {
         lock.lock();
         try {
             ensureOpen();
-            long requestId = send(request, payload, null);
-            return receiveReply(requestId);
+            Pending p = new Pending(request, payload, false);
+            transmit(p);
+            while (!p.future.isDone()) readFrame(true);
+            return p.future.join();
+        } catch (CompletionException e) {
+            throw (FdStoreException) e.getCause();
         } finally {
             lock.unlock();
         }
     }
 
-    /** The daemon's HELLO reply, read now if the first request has not read it yet. */
+    /**
+     * Sends one request as several frames ({@code fds.get(i)} attached to frame i, the caller keeping them open during
+     * the call) and reads every frame of its reply, as {@link #exchange} does.
+     */
+    List<ReplyFrame> exchangeMany(List<? extends Request> frames, List<List<Fd>> fds) throws FdStoreException {
+        lock.lock();
+        try {
+            ensureOpen();
+            Pending p = new Pending(frames, fds);
+            transmit(p);
+            while (!p.future.isDone()) readFrame(true);
+            return p.future.join();
+        } catch (CompletionException e) {
+            throw (FdStoreException) e.getCause();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Incremented by every reconnect: state tied to one daemon process (the fast-path index) is stale once it moves. */
+    long generation() {
+        return publishedGeneration;
+    }
+
+    /** The daemon's HELLO reply, read now if no request has read it yet; a new one after a reconnect. */
     Reply.Welcome welcome() throws FdStoreException {
         lock.lock();
         try {
-            if (welcome != null) return welcome;
-            ensureOpen();
-            Pending hello = pending.peekFirst();
-            if (hello == null || hello.type() != MessageType.HELLO) throw new IllegalStateException("HELLO not sent");
-            acceptWelcome(hello, receiveFrame(hello, true));
+            while (welcome == null) {
+                ensureOpen();
+                readFrame(true);
+            }
             return welcome;
         } finally {
             lock.unlock();
@@ -225,142 +314,125 @@ final class Connection implements AutoCloseable {
         return new FdStoreException(Errno.ENOTCONN, "connection to " + path + " is closed");
     }
 
-    private long send(Request request, Fd payload, CompletableFuture<List<ReplyFrame>> future)
-            throws FdStoreException {
-        long requestId = nextRequestId++;
-        sendFrame(requestId, request, false, payload == null ? List.of() : List.of(payload), true);
-        pending.addLast(new Pending(requestId, request.type(), future));
-        return requestId;
-    }
-
-    /**
-     * Sends one request in several frames, every one but the last with CONTINUES; the fds of frame i are
-     * {@code fds.get(i)}. A failure after the first frame went out breaks the connection: the daemon waits for the
-     * rest, and drops the partial request when the connection closes.
-     */
-    private long sendMany(List<? extends Request> frames, List<List<Fd>> fds) throws FdStoreException {
-        long requestId = nextRequestId++;
-        for (int i = 0; i < frames.size(); i++) {
-            boolean last = i == frames.size() - 1;
-            try {
-                sendFrame(requestId, frames.get(i), !last, fds.get(i), i == 0);
-            } catch (FdStoreException e) {
-                if (i == 0 || closed) throw e;
-                throw breakConnection(e.errno(), "request " + requestId + " broke off after " + i + " of "
-                        + frames.size() + " frames: " + e.getMessage(), e);
-            }
+    private static Fd duplicate(Fd payload) throws FdStoreException {
+        if (!payload.isOpen()) throw new FdStoreException(Errno.EBADF, "cannot save " + payload + ": it is closed");
+        try {
+            return payload.duplicate();
+        } catch (LinuxException e) {
+            throw new FdStoreException(e.errno(), "cannot keep a duplicate of " + payload + " until the daemon "
+                    + "answers: " + e.getMessage(), e);
         }
-        pending.addLast(new Pending(requestId, frames.getFirst().type(), null));
-        return requestId;
+    }
+
+    private void sendHello() throws FdStoreException {
+        Pending hello = new Pending(new Request.Hello(Limits.VERSION, Limits.VERSION, 0,
+                "fdstore-client pid " + Unistd.getpid()), null, false);
+        pending.addFirst(hello);
+        send(hello);
+    }
+
+    /** Queues {@code p} and sends it; if the daemon is gone, reconnects, which sends it on the new connection. */
+    private void transmit(Pending p) throws FdStoreException {
+        if (p.payload != null && !p.payload.isOpen()) {
+            throw new FdStoreException(Errno.EBADF, "cannot save " + p.payload + ": it is closed");
+        }
+        pending.addLast(p);
+        long before = generation;
+        if (send(p)) return;
+        // The daemon closed its end: read what it sent before (replies, perhaps a GOAWAY) up to the end of the
+        // stream, which reconnects and resends p with the rest.
+        while (generation == before) readFrame(true);
     }
 
     /**
-     * Encodes and sends one frame. A closed fd among {@code fds} is reported as EBADF and, if {@code intact} (no
-     * frame of this request went out yet), leaves the stream intact; any other failure breaks the connection.
+     * Sends {@code p} under a new request id.
+     *
+     * @return false if the daemon has closed the connection (EPIPE, ECONNRESET): {@code p} is then not sent
      */
-    private void sendFrame(long requestId, Request request, boolean continues, List<Fd> fds, boolean intact)
-            throws FdStoreException {
+    private boolean send(Pending p) throws FdStoreException {
+        if (p.parts != null) return sendParts(p);
+        p.requestId = nextRequestId++;
         sendBuffer.clear();
-        int length = RequestCodec.encode(requestId, request, continues, sendBuffer);
+        int length = RequestCodec.encode(p.requestId, p.request, sendBuffer);
+        List<Fd> fds = p.payload == null ? List.of() : List.of(p.payload);
         while (true) {
             try {
                 Socket.sendmsg(socket, sendSegment, length, fds, 0);
-                return;
+                p.sent = true;
+                return true;
             } catch (LinuxException e) {
                 if (e.errno() == Errno.EINTR) continue;
-                for (Fd fd : fds) {
-                    if (!fd.isOpen()) {
-                        FdStoreException closedFd = new FdStoreException(Errno.EBADF, "cannot save " + fd
-                                + ": it is closed", e);
-                        if (intact) throw closedFd;
-                        throw breakConnection(Errno.EBADF, closedFd.getMessage(), e);
-                    }
-                }
                 if (closed) throw closedException();
+                if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) return false;
+                if (p.payload != null && !p.payload.isOpen()) {
+                    // Nothing was sent: the stream is intact.
+                    pending.remove(p);
+                    throw new FdStoreException(Errno.EBADF, "cannot save " + p.payload + ": it is closed", e);
+                }
                 throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(), e);
             }
         }
     }
 
-    private List<ReplyFrame> receiveReply(long requestId) throws FdStoreException {
-        List<ReplyFrame> frames = new ArrayList<>();
-        try {
+    /**
+     * Sends the frames of a multi-frame request under one new request id, every one but the last with CONTINUES.
+     * A closed fd among them is EBADF; if no frame went out yet the stream is intact, else the connection breaks (the
+     * daemon waits for the rest, and drops the partial request, all or nothing, when the connection closes).
+     *
+     * @return false if the daemon has closed the connection: the request is then resent whole after the reconnect
+     */
+    private boolean sendParts(Pending p) throws FdStoreException {
+        p.requestId = nextRequestId++;
+        for (int i = 0; i < p.parts.size(); i++) {
+            List<Fd> fds = p.partFds.get(i);
+            for (Fd fd : fds) {
+                if (fd.isOpen()) continue;
+                String message = "cannot save " + fd + ": it is closed";
+                if (i > 0) throw breakConnection(Errno.EBADF, message + " (request broke off after " + i + " of "
+                        + p.parts.size() + " frames)", null);
+                pending.remove(p);
+                throw new FdStoreException(Errno.EBADF, message);
+            }
+            sendBuffer.clear();
+            int length = RequestCodec.encode(p.requestId, p.parts.get(i), i < p.parts.size() - 1, sendBuffer);
             while (true) {
-                Pending head = pending.peekFirst();
-                ReplyFrame frame = receiveFrame(head, true);
-                if (head.type() == MessageType.HELLO || head.future() != null) {
-                    settle(head, frame);
-                    continue;
-                }
-                if (head.requestId() != requestId) {
-                    throw new IllegalStateException("reply to request " + head.requestId() + " has no reader");
-                }
-                if (frame.reply() instanceof Reply.Failure f) {
-                    pending.removeFirst();
-                    throw FdStoreException.refusal(f.errno(), f.message());
-                }
-                frames.add(frame);
-                if (!frame.header().continues()) {
-                    pending.removeFirst();
-                    return frames;
+                try {
+                    Socket.sendmsg(socket, sendSegment, length, fds, 0);
+                    break;
+                } catch (LinuxException e) {
+                    if (e.errno() == Errno.EINTR) continue;
+                    if (closed) throw closedException();
+                    if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) return false;
+                    throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(),
+                            e);
                 }
             }
-        } catch (FdStoreException | RuntimeException e) {
-            frames.forEach(ReplyFrame::closeFds);
-            throw e;
         }
+        p.sent = true;
+        return true;
     }
 
     /** Reads, without blocking, the replies that have arrived for submitted requests. */
     private void drainArrived() throws FdStoreException {
-        while (!pending.isEmpty()) {
-            Pending head = pending.peekFirst();
-            if (head.future() == null && head.type() != MessageType.HELLO) return;
-            ReplyFrame frame = receiveFrame(head, false);
-            if (frame == null) return;
-            settle(head, frame);
+        while (!pending.isEmpty() && readFrame(false)) {
+            // Each frame settles the request at the head.
         }
-    }
-
-    /** Applies a frame to the HELLO or submitted request at the head of {@link #pending}. */
-    private void settle(Pending head, ReplyFrame frame) throws FdStoreException {
-        if (head.type() == MessageType.HELLO) {
-            acceptWelcome(head, frame);
-            return;
-        }
-        if (frame.reply() instanceof Reply.Failure f) {
-            pending.removeFirst();
-            head.future().completeExceptionally(FdStoreException.refusal(f.errno(), f.message()));
-            return;
-        }
-        head.frames().add(frame);
-        if (!frame.header().continues()) {
-            pending.removeFirst();
-            head.future().complete(head.frames());
-        }
-    }
-
-    private void acceptWelcome(Pending hello, ReplyFrame frame) throws FdStoreException {
-        if (!(frame.reply() instanceof Reply.Welcome w)) throw unexpected(hello, frame);
-        if (w.version() != Limits.VERSION) {
-            throw breakConnection(Errno.EPROTO, "the daemon on " + path + " agreed to protocol version "
-                    + w.version() + ", but this client offered only " + Limits.VERSION, null);
-        }
-        pending.removeFirst();
-        welcome = w;
     }
 
     /**
-     * Reads one reply frame and checks that it answers {@code expected}. Error replies that end the connection
-     * are thrown here as refusals, after closing it; other error replies are returned. Without {@code block}, null
-     * when nothing has arrived.
+     * Reads one frame and applies it: a reply settles the request at the head of {@link #pending}; a GOAWAY or the
+     * end of the connection reconnects. Error replies that end the connection are thrown as refusals, after closing
+     * it.
+     *
+     * @return false only without {@code block}, when nothing has arrived
      */
-    private ReplyFrame receiveFrame(Pending expected, boolean block) throws FdStoreException {
+    private boolean readFrame(boolean block) throws FdStoreException {
         Received received = receiveMessage(block ? 0 : Socket.MSG_DONTWAIT);
-        if (received == null) return null;
+        if (received == null) return false;
         if (received.endOfStream()) {
             if (closed) throw closedException();
-            throw breakConnection(Errno.ECONNRESET, "daemon closed the connection on " + path, null);
+            reconnect(false);
+            return true;
         }
         if (received.truncated()) {
             received.closeFds();
@@ -375,22 +447,141 @@ final class Connection implements AutoCloseable {
             throw breakConnection(Errno.EPROTO, "malformed reply from the daemon on " + path + ": "
                     + e.getMessage(), e);
         }
-        ReplyFrame frame = new ReplyFrame(decoded.header(), decoded.reply(), received.fds());
-        if (frame.reply() instanceof Reply.Failure f) {
-            if (decoded.header().type() == Limits.ERROR_REPLY_TYPE || expected.type() == MessageType.HELLO
-                    || endsConnection(f.errnoName())) {
-                // The daemon hangs up after these: later requests could only fail, so fail them now.
-                breakConnection(f.errnoName(), f.message(), null);
-                throw FdStoreException.refusal(f.errno(), f.message());
-            }
+        if (decoded.reply() instanceof Reply.GoAway) {
+            reconnect(true);
+            return true;
         }
-        boolean sameRequest = decoded.header().requestId() == expected.requestId();
+        ReplyFrame frame = new ReplyFrame(decoded.header(), decoded.reply(), received.fds());
+        Pending head = pending.peekFirst();
+        if (head == null) {
+            frame.closeFds();
+            throw breakConnection(Errno.EPROTO, "the daemon on " + path + " sent a reply to request "
+                    + Long.toUnsignedString(decoded.header().requestId()) + ", which this client did not send",
+                    null);
+        }
+        if (frame.reply() instanceof Reply.Failure f && (decoded.header().type() == Limits.ERROR_REPLY_TYPE
+                || head.type() == MessageType.HELLO || endsConnection(f.errnoName()))) {
+            // The daemon hangs up after these: later requests could only fail, so fail them now.
+            FdStoreException refusal = FdStoreException.refusal(f.errno(), f.message());
+            pending.removeFirst();
+            head.fail(refusal);
+            breakConnection(f.errnoName(), f.message(), null);
+            throw refusal;
+        }
+        boolean sameRequest = decoded.header().requestId() == head.requestId;
         boolean sameType = frame.reply() instanceof Reply.Failure
-                || decoded.header().type() == expected.type().replyCode();
-        if (!sameRequest || !sameType) throw unexpected(expected, frame);
-        return frame;
+                || decoded.header().type() == head.type().replyCode();
+        if (!sameRequest || !sameType) throw unexpected(head, frame);
+        settle(head, frame);
+        return true;
     }
 
+    /** Applies a frame to the request at the head of {@link #pending}. */
+    private void settle(Pending head, ReplyFrame frame) throws FdStoreException {
+        reconnectsWithoutReply = 0;
+        if (head.type() == MessageType.HELLO) {
+            if (!(frame.reply() instanceof Reply.Welcome w)) throw unexpected(head, frame);
+            if (w.version() != Limits.VERSION) {
+                throw breakConnection(Errno.EPROTO, "the daemon on " + path + " agreed to protocol version "
+                        + w.version() + ", but this client offered only " + Limits.VERSION, null);
+            }
+            pending.removeFirst();
+            welcome = w;
+            head.complete();
+            return;
+        }
+        if (frame.reply() instanceof Reply.Failure f) {
+            pending.removeFirst();
+            head.fail(FdStoreException.refusal(f.errno(), f.message()));
+            return;
+        }
+        head.frames.add(frame);
+        if (!frame.header().continues()) {
+            pending.removeFirst();
+            head.complete();
+        }
+    }
+
+    /**
+     * The daemon closed this connection: after a GOAWAY ({@code goAway}), or by dying. Fails the requests that may
+     * have been carried out and may not be repeated, connects again, sends HELLO and resends the others in order.
+     */
+    private void reconnect(boolean goAway) throws FdStoreException {
+        if (++reconnectsWithoutReply > MAX_RECONNECTS_WITHOUT_REPLY) {
+            throw breakConnection(Errno.ECONNRESET, "the daemon on " + path + " closed the connection "
+                    + MAX_RECONNECTS_WITHOUT_REPLY + " times in a row without answering", null);
+        }
+        List<Pending> resend = new ArrayList<>();
+        for (Pending p : pending) {
+            if (p.type() == MessageType.HELLO) {
+                p.discardFrames();
+            } else if (goAway || !p.sent || SAFE_TO_REPEAT.contains(p.type())) {
+                p.discardFrames();
+                resend.add(p);
+            } else {
+                p.fail(FdStoreException.outcomeUnknown("the daemon on " + path + " died before answering "
+                        + p.type() + " request " + Long.toUnsignedString(p.requestId) + ", which may or may not "
+                        + "have been carried out; check with list"));
+            }
+        }
+        pending.clear();
+        socket.close();
+        socket = connectAgain(goAway);
+        // close() sets closed, then shuts the socket it reads: one of us sees the other's write.
+        if (closed) throw closedException();
+        generation++;
+        publishedGeneration = generation;
+        welcome = null;
+        sendHello();
+        for (Pending p : resend) {
+            p.sent = false;
+            pending.addLast(p);
+        }
+        for (Pending p : resend) {
+            // If the new daemon is gone too, the rest stay unsent; the next read meets the end and comes back here.
+            if (!send(p)) return;
+        }
+    }
+
+    /** Connects to {@link #path} again, retrying while nothing listens there, for {@link #reconnectWindow}. */
+    private Fd connectAgain(boolean goAway) throws FdStoreException {
+        long deadline = System.nanoTime() + reconnectWindow.toNanos();
+        long backoff = 1;
+        while (true) {
+            if (closed) throw closedException();
+            try {
+                return connectOnce(path);
+            } catch (LinuxException e) {
+                boolean retry = e.errno() == Errno.ENOENT || e.errno() == Errno.ECONNREFUSED
+                        || e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR;
+                if (!retry || System.nanoTime() > deadline) {
+                    throw breakConnection(retry ? Errno.ECONNRESET : e.errno(), "the daemon on " + path
+                            + (goAway ? " went away" : " closed the connection") + ", and no daemon answered there"
+                            + " within " + reconnectWindow.toMillis() + " ms: " + e.errno().explain(), e);
+                }
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw breakConnection(Errno.EINTR, "interrupted while reconnecting to " + path, e);
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+        }
+    }
+
+    private static Fd connectOnce(String path) throws LinuxException {
+        Fd socket = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0);
+        try {
+            Socket.connect(socket, path);
+            return socket;
+        } catch (LinuxException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** One message from the socket; null without {@code flags} blocking when none has arrived. */
     private Received receiveMessage(int flags) throws FdStoreException {
         while (true) {
             try {
@@ -398,6 +589,8 @@ final class Connection implements AutoCloseable {
             } catch (LinuxException e) {
                 if (e.errno() == Errno.EINTR) continue;
                 if (closed) throw closedException();
+                // The daemon died with our data unread: the kernel reports the end as a reset.
+                if (e.errno() == Errno.ECONNRESET) return END_OF_STREAM;
                 throw breakConnection(e.errno(), "cannot receive from the daemon on " + path + ": "
                         + e.getMessage(), e);
             }
@@ -409,7 +602,7 @@ final class Connection implements AutoCloseable {
         int type = frame.header().type();
         String got = MessageType.ofCode(type & 0x7F).map(t -> t + " reply").orElse(String.format("type 0x%02x", type));
         return breakConnection(Errno.EPROTO, "the daemon on " + path + " answered " + expected.type()
-                + " request " + Long.toUnsignedString(expected.requestId()) + " with a " + got + " to request "
+                + " request " + Long.toUnsignedString(expected.requestId) + " with a " + got + " to request "
                 + Long.toUnsignedString(frame.header().requestId()), null);
     }
 
@@ -427,10 +620,7 @@ final class Connection implements AutoCloseable {
     private void release() {
         if (released) return;
         released = true;
-        for (Pending p : pending) {
-            p.frames().forEach(ReplyFrame::closeFds);
-            if (p.future() != null) p.future().completeExceptionally(closedException());
-        }
+        for (Pending p : pending) p.fail(closedException());
         pending.clear();
         socket.close();
         arena.close();

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.JdkFiles;
+import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.DropTarget;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.InspectInfo;
@@ -37,23 +38,44 @@ import org.fdstore.protocol.SocketPath;
  * its own reference to the open file description from the moment the request is sent. Every fd returned by a
  * restore or take is a new close-on-exec descriptor that the caller owns and closes.
  *
+ * <p><b>Upgrades and crashes.</b> The daemon survives its own upgrade and death (docs/operations.md), and so does
+ * this connection. When the daemon sends GOAWAY (it hands over to a successor, or shuts down) or the connection
+ * ends (the serving process died and its standby took over), the store reconnects to the same socket path,
+ * retrying for up to 10 s while nothing listens there, and resends the requests that have no reply, in order, so
+ * pipelined replies still match their requests:
+ * <ul>
+ *   <li>after a GOAWAY, every one of them, whatever its type: the daemon carried out none of them. The caller sees
+ *       nothing.</li>
+ *   <li>after the connection ended without GOAWAY (a crash), only those safe to repeat: restore, list, inspect,
+ *       status (and HELLO). A save, remove, take or drop that was sent fails with an FdStoreException whose errno
+ *       is ECONNRESET and whose {@link FdStoreException#outcomeUnknown()} holds: it may or may not have happened,
+ *       and {@link #list()} tells.</li>
+ * </ul>
+ * A save's fd must stay valid until its request is answered, so that it can be resent: the blocking saves use the
+ * caller's fd during the call, and {@link #saveAsync} keeps a duplicate until its future completes.
+ *
  * <p><b>Errors.</b> Every operation throws {@link FdStoreException}. When the daemon refuses a request
  * ({@link FdStoreException#refusedByDaemon()}, e.g. ENOENT for an unknown id), the connection stays usable. When
- * the connection breaks (the daemon hung up: ECONNRESET; a malformed or unexpected reply: EPROTO; a failed system
- * call: its errno), it is closed, and every later call fails with ENOTCONN. Any fds that arrive with a reply that
- * should not carry them are closed.
+ * the connection breaks for good (no daemon answers on the path within 10 s: ECONNRESET; a malformed or unexpected
+ * reply: EPROTO; a failed system call: its errno), it is closed, and every later call fails with ENOTCONN. Any fds
+ * that arrive with a reply that should not carry them are closed.
  *
  * <p><b>Threads.</b> Thread safe. Requests from several threads share the connection and are served one at a time.
  * {@link #close()} from another thread wakes a call blocked on the daemon, which then fails with ENOTCONN.
  */
 public final class FdStore implements AutoCloseable {
     private final Connection connection;
-    /** Guards {@link #fastPath} and {@link #fastPathDenied}; never held across a request to the daemon but FASTPATH. */
+    /** Guards the fast-path fields; never held across a request to the daemon but FASTPATH. */
     private final Object fastPathLock = new Object();
     /** The fast-path index of this connection once granted; null before the first {@link #restoreFast}. */
     private volatile FastPathClient fastPath;
-    /** Set once the daemon refused the fast path or this process may not copy its fds: ask no more. */
-    private volatile boolean fastPathDenied;
+    /** The {@link Connection#generation()} (daemon process) {@link #fastPath} came from. */
+    private volatile long fastPathGeneration;
+    /**
+     * The generation in which the daemon refused the fast path or this process may not copy its fds: ask no more
+     * until the connection moves to another daemon process; -1 for none.
+     */
+    private volatile long fastPathDeniedIn = -1;
 
     private FdStore(Connection connection) {
         this.connection = connection;
@@ -78,7 +100,12 @@ public final class FdStore implements AutoCloseable {
      * @throws FdStoreException as {@link #connect()}
      */
     public static FdStore connect(String socketPath) throws FdStoreException {
-        return new FdStore(Connection.open(SocketPath.resolve(socketPath)));
+        return connect(socketPath, Connection.DEFAULT_RECONNECT_WINDOW);
+    }
+
+    /** {@link #connect(String)} retrying a reconnect for {@code reconnectWindow}; for tests of a daemon that is gone. */
+    static FdStore connect(String socketPath, java.time.Duration reconnectWindow) throws FdStoreException {
+        return new FdStore(Connection.open(SocketPath.resolve(socketPath), reconnectWindow));
     }
 
     /** The socket path this store is connected to. */
@@ -158,9 +185,10 @@ public final class FdStore implements AutoCloseable {
     }
 
     /**
-     * Saves {@code fd} without waiting for the daemon's reply: the call costs one sendmsg. Once it returns, the
-     * kernel holds the frame and a reference to the open file, so the save happens even if this process dies the
-     * next instant, and the caller may close {@code fd} at once. The future completes with the id when the reply is
+     * Saves {@code fd} without waiting for the daemon's reply: the call costs a dup and one sendmsg. Once it
+     * returns, the kernel holds the frame and a reference to the open file, so the save happens even if this
+     * process dies the next instant, and the caller may close {@code fd} at once: the store keeps a duplicate until
+     * the reply, to resend the save if the daemon hands over meanwhile. The future completes with the id when the reply is
      * read: by a later call on this store, or by {@link #awaitSubmitted()}. Replies are taken in order, so after
      * {@code awaitSubmitted()} every earlier save has its id.
      *
@@ -330,16 +358,23 @@ public final class FdStore implements AutoCloseable {
     }
 
     private FastPathClient fastPathIndex() throws FdStoreException {
+        long generation = connection.generation();
         FastPathClient index = fastPath;
-        if (index != null || fastPathDenied) return index;
+        if (index != null && fastPathGeneration == generation) return index;
+        if (index == null && fastPathDeniedIn == generation) return null;
         synchronized (fastPathLock) {
-            if (fastPath != null || fastPathDenied) return fastPath;
+            if (fastPath != null && fastPathGeneration != generation) {
+                // The connection moved to another daemon process (a handover or failover): its index is not ours.
+                fastPath.close();
+                fastPath = null;
+            }
+            if (fastPath != null || fastPathDeniedIn == generation) return fastPath;
             List<ReplyFrame> frames;
             try {
                 frames = connection.exchange(new Request.FastPath(), null);
             } catch (FdStoreException e) {
                 if (!e.refusedByDaemon()) throw e;
-                fastPathDenied = true;
+                fastPathDeniedIn = generation;
                 return null;
             }
             ReplyFrame frame = frames.getFirst();
@@ -349,10 +384,11 @@ public final class FdStore implements AutoCloseable {
             }
             try {
                 fastPath = FastPathClient.open(frame.fds().getFirst(), r.daemonPid(), r.indexFd());
+                fastPathGeneration = generation;
             } catch (org.fdstore.linux.LinuxException e) {
                 // EPERM: no ptrace rights over the daemon. Anything else: an index we cannot use. Either way the
                 // socket serves this connection.
-                fastPathDenied = true;
+                fastPathDeniedIn = generation;
             }
             return fastPath;
         }
@@ -361,7 +397,7 @@ public final class FdStore implements AutoCloseable {
     private void dropFastPath(FastPathClient index, boolean denied) {
         synchronized (fastPathLock) {
             if (fastPath == index) fastPath = null;
-            if (denied) fastPathDenied = true;
+            if (denied) fastPathDeniedIn = fastPathGeneration;
         }
         index.close();
     }
@@ -600,6 +636,17 @@ public final class FdStore implements AutoCloseable {
     }
 
     /**
+     * What the daemon says about itself: which process serves and which stands by, entry and fd counts, and the last
+     * handover or failover. {@link DaemonStatus#fields()} holds every pair in the daemon's order, including keys
+     * this client does not know.
+     *
+     * @throws FdStoreException a broken connection, or a refusal (ENOSYS from a daemon without STATUS)
+     */
+    public DaemonStatus status() throws FdStoreException {
+        return single(connection.exchange(new Request.Status(), null), Reply.Reported.class).status();
+    }
+
+    /**
      * Closes the connection. Entries stay in the store; descriptors restored earlier stay open. Harmless when
      * repeated.
      */
@@ -609,7 +656,6 @@ public final class FdStore implements AutoCloseable {
         synchronized (fastPathLock) {
             if (fastPath != null) fastPath.close();
             fastPath = null;
-            fastPathDenied = true;
         }
     }
 

@@ -16,21 +16,24 @@ import org.fdstore.linux.Errno;
 public class FdStoreException extends IOException {
     private final int errnoNumber;
     private final boolean refusedByDaemon;
+    private final boolean outcomeUnknown;
 
     /** A failure on this side or of the connection, with a sentence naming its object. */
     public FdStoreException(Errno errno, String message) {
-        this(errno.number(), message, false, null);
+        this(errno.number(), message, false, false, null);
     }
 
     /** A failure on this side or of the connection, caused by {@code cause}. */
     public FdStoreException(Errno errno, String message, Throwable cause) {
-        this(errno.number(), message, false, cause);
+        this(errno.number(), message, false, false, cause);
     }
 
-    private FdStoreException(int errnoNumber, String message, boolean refusedByDaemon, Throwable cause) {
+    private FdStoreException(int errnoNumber, String message, boolean refusedByDaemon, boolean outcomeUnknown,
+            Throwable cause) {
         super(message, cause);
         this.errnoNumber = errnoNumber;
         this.refusedByDaemon = refusedByDaemon;
+        this.outcomeUnknown = outcomeUnknown;
     }
 
     /**
@@ -40,7 +43,17 @@ public class FdStoreException extends IOException {
      * @param message the reply's message, e.g. {@code no entry with id 1}
      */
     public static FdStoreException refusal(int errnoNumber, String message) {
-        return new FdStoreException(errnoNumber, message, true, null);
+        return new FdStoreException(errnoNumber, message, true, false, null);
+    }
+
+    /**
+     * The daemon died (the connection ended without GOAWAY) while a request that changes the store was in flight:
+     * it may or may not have been carried out. ECONNRESET.
+     *
+     * @param message a sentence naming the request and saying what to do, e.g. to check with list
+     */
+    public static FdStoreException outcomeUnknown(String message) {
+        return new FdStoreException(Errno.ECONNRESET.number(), message, false, true, null);
     }
 
     /** The error, or {@link Errno#UNKNOWN} for a number the enum does not list (see {@link #errnoNumber()}). */
@@ -51,6 +64,15 @@ public class FdStoreException extends IOException {
     /** The error number exactly as received or observed. */
     public int errnoNumber() {
         return errnoNumber;
+    }
+
+    /**
+     * Whether the request's outcome is unknown: the daemon died after it was sent and before it was answered, so
+     * the change may or may not have happened. The caller can look (list, restore) and decide; the store survives
+     * the daemon's death, so whatever was acknowledged before is still there.
+     */
+    public boolean outcomeUnknown() {
+        return outcomeUnknown;
     }
 
     /** Whether this came from an error reply of the daemon, rather than from this side or a broken connection. */

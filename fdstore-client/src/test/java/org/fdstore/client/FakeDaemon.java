@@ -19,8 +19,9 @@ import org.fdstore.protocol.ReplyCodec;
 import org.fdstore.protocol.RequestCodec;
 
 /**
- * A scripted stand-in for the daemon: listens on a socket in a temp dir, accepts one connection and runs a script
- * against it on its own thread. Lets client tests provoke replies a correct daemon never sends.
+ * A scripted stand-in for the daemon: listens on a socket in a temp dir, accepts one connection per script and runs
+ * the scripts in turn against them on its own thread, then stops listening (a later connect is refused). Lets client
+ * tests provoke replies a correct daemon never sends, and GOAWAYs at chosen points.
  */
 final class FakeDaemon implements AutoCloseable {
     /** What the fake does with its one connection. */
@@ -33,24 +34,30 @@ final class FakeDaemon implements AutoCloseable {
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private FakeDaemon(String path, Fd listener, Script script) {
+    private FakeDaemon(String path, Fd listener, Script... scripts) {
         this.path = path;
         this.listener = listener;
         this.thread = Thread.ofPlatform().name("fake-daemon").start(() -> {
-            try (Fd connection = Socket.accept4(listener, 0); Peer peer = new Peer(connection)) {
-                script.serve(peer);
+            try {
+                for (Script script : scripts) {
+                    try (Fd connection = Socket.accept4(listener, 0); Peer peer = new Peer(connection)) {
+                        script.serve(peer);
+                    }
+                }
             } catch (Throwable t) {
                 failure.set(t);
+            } finally {
+                listener.close();
             }
         });
     }
 
-    static FakeDaemon start(Path dir, Script script) throws Exception {
+    static FakeDaemon start(Path dir, Script... scripts) throws Exception {
         String path = dir.resolve("fake.sock").toString();
         Fd listener = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0);
         Socket.bind(listener, path);
         Socket.listen(listener, 4);
-        return new FakeDaemon(path, listener, script);
+        return new FakeDaemon(path, listener, scripts);
     }
 
     String path() {
@@ -118,6 +125,11 @@ final class FakeDaemon implements AutoCloseable {
             byte[] bytes = new byte[length];
             out.flip().get(bytes);
             return bytes;
+        }
+
+        /** Sends a GOAWAY, as the daemon does before it hands over or shuts down. */
+        void goAway(Reply.GoAway.Reason reason) throws Exception {
+            reply(Limits.ERROR_REPLY_TYPE, 0, false, new Reply.GoAway(reason, "fake daemon goes away"), List.of());
         }
 
         /** Answers the HELLO that every connection starts with. */

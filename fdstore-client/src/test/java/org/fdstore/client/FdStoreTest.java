@@ -285,15 +285,16 @@ class FdStoreTest {
     }
 
     @Test
-    void list_daemonHangsUp_failsWithEconnresetThenEnotconn() throws Exception {
+    void list_daemonHangsUpAndNoneReturns_failsWithEconnresetThenEnotconn() throws Exception {
         try (FakeDaemon fake = FakeDaemon.start(dir, peer -> {
             peer.receive();
             peer.receive();
-        }); FdStore store = FdStore.connect(fake.path())) {
+        }); FdStore store = FdStore.connect(fake.path(), java.time.Duration.ofMillis(300))) {
             assertThatThrownBy(store::list)
                     .isInstanceOfSatisfying(FdStoreException.class,
                             e -> assertThat(e.errno()).isEqualTo(Errno.ECONNRESET))
-                    .hasMessage("daemon closed the connection on " + fake.path());
+                    .hasMessage("the daemon on " + fake.path() + " closed the connection, and no daemon answered "
+                            + "there within 300 ms: ECONNREFUSED (Connection refused)");
             assertThatThrownBy(() -> store.remove(1))
                     .isInstanceOfSatisfying(FdStoreException.class,
                             e -> assertThat(e.errno()).isEqualTo(Errno.ENOTCONN));

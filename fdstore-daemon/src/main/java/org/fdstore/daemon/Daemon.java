@@ -3,7 +3,13 @@ package org.fdstore.daemon;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.util.OptionalInt;
+import org.fdstore.daemon.continuity.Continuity;
+import org.fdstore.daemon.continuity.History;
+import org.fdstore.daemon.continuity.Mirror;
+import org.fdstore.daemon.continuity.ServingLock;
+import org.fdstore.daemon.continuity.StandbyLauncher;
 import org.fdstore.daemon.lifetime.MonotonicClock;
 import org.fdstore.daemon.observe.AuditLog;
 import org.fdstore.daemon.observe.EventLog;
@@ -13,7 +19,14 @@ import org.fdstore.daemon.policy.PolicyException;
 import org.fdstore.daemon.policy.PolicyFile;
 import org.fdstore.daemon.policy.Quota;
 import org.fdstore.daemon.registry.Registry;
+import org.fdstore.protocol.Reply;
 import org.fdstore.daemon.server.Server;
+import org.fdstore.daemon.systemd.NotifyReceiver;
+import org.fdstore.daemon.systemd.NotifySocket;
+import org.fdstore.daemon.systemd.NotifyState;
+import org.fdstore.daemon.systemd.SocketActivation;
+import org.fdstore.linux.Errno;
+import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Resource;
 import org.fdstore.linux.Unistd;
 import sun.misc.Signal;
@@ -35,6 +48,9 @@ public final class Daemon {
     private final DaemonConfig config;
     private final EventLog log;
     private volatile Server server;
+    private StandbyLauncher launcher;
+    /** What notify senders said; null without a notify socket. Owned by the event loop. */
+    private volatile NotifyState notifyState;
 
     /** A daemon that logs to {@code logStream}. */
     public Daemon(DaemonConfig config, PrintStream logStream) {
@@ -43,53 +59,216 @@ public final class Daemon {
     }
 
     /**
-     * Binds, serves until stopped, and cleans up.
+     * Takes the serving lock, binds, serves until stopped, and cleans up.
      *
      * @throws PolicyException if the policy file or the admin group is unusable; nothing was bound then
-     * @throws IOException if the socket cannot be bound, the audit log not opened, or RLIMIT_NOFILE is too low
+     * @throws IOException if another process serves the socket (EADDRINUSE, naming it), the socket cannot be bound,
+     *     the audit log not opened, or RLIMIT_NOFILE is too low
      */
     public void serve() throws IOException, PolicyException {
-        int capacity = capacity(config.maxEntries());
-        int adminGroup = adminGroup(config.adminGroup());
-        Quota.Defaults quotas = Quota.Defaults.forCapacity(capacity,
-                Math.min(MAX_METADATA_BYTES, Runtime.getRuntime().maxMemory() / 4));
-        PolicyFile policyFile = config.policy() == null ? null : new PolicyFile(config.policy(), adminGroup, quotas);
-        Policy policy = policyFile == null ? Policy.builtIn(adminGroup, quotas) : policyFile.load();
-        Clock clock = new MonotonicClock();
+        SocketActivation activation = activation();
+        ServingLock lock = ServingLock.tryAcquire(config.socket());
+        if (lock == null) {
+            activation.close();
+            int holder = ServingLock.holder(config.socket());
+            throw new LinuxException("lock(\"" + ServingLock.pathFor(config.socket()) + "\")", Errno.EADDRINUSE,
+                    (holder > 0 ? "pid " + holder : "another process") + " serves " + config.socket()
+                            + "; stop it, upgrade it with fdstore upgrade, or choose another --socket");
+        }
+        ListeningSocket socket;
+        try {
+            socket = activation.listener() != null ? ListeningSocket.inherited(activation.listener())
+                    : ListeningSocket.bind(config.socket());
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            activation.close();
+            throw e;
+        }
+        run(socket, lock, null, activation);
+    }
+
+    /**
+     * Attaches to the daemon serving {@code socket} as its hot standby ({@code successor} false) or as its upgrade
+     * successor, and serves with its state and options once promoted, or once it died; returns when retired, or
+     * when this process stops serving.
+     *
+     * @throws IOException if no daemon serves there, or it refused the attach (another uid)
+     */
+    public static void follow(Path socket, boolean successor, StandbyLauncher launcher, PrintStream logStream)
+            throws IOException, PolicyException, InterruptedException {
+        EventLog log = new EventLog(logStream, Clock.systemUTC());
+        preload();
+        Mirror.Takeover t = Mirror.follow(socket, successor, log);
+        if (t == null) return;
+        Daemon d = new Daemon(t.config(), logStream).withLauncher(launcher);
+        ListeningSocket listening;
+        try {
+            listening = ListeningSocket.adopt(t.listener(), t.config().socket());
+        } catch (IOException | RuntimeException e) {
+            t.lock().close();
+            t.entries().forEach(h -> {
+                h.fd().close();
+                if (h.owner() != null) h.owner().close();
+            });
+            throw e;
+        }
+        d.run(listening, t.lock(), t, SocketActivation.NONE);
+    }
+
+    /**
+     * Loads and initialises the classes a promoted mirror needs to serve, while it is only following: the failover
+     * gap then does not include class loading. Classes that fail to load are left to fail where they are used.
+     */
+    private static void preload() {
+        // The FFM classes link their downcalls when initialised, which costs milliseconds each in a cold JVM.
+        String[] names = {"daemon.server.Server", "daemon.server.Store", "daemon.server.RequestHandler",
+            "daemon.server.Connection", "daemon.server.QueuedFrame", "daemon.registry.Registry",
+            "daemon.registry.Entry", "daemon.lifetime.Lifetimes", "daemon.observe.AuditLog",
+            "daemon.observe.Inspector", "daemon.policy.Policy", "daemon.policy.PolicyParser",
+            "daemon.policy.PolicyFile", "daemon.policy.Quotas", "daemon.policy.PeerIdentity", "daemon.policy.Access",
+            "daemon.continuity.Continuity", "daemon.ListeningSocket", "protocol.RequestCodec",
+            "protocol.ReplyCodec", "protocol.DaemonStatus", "linux.Stat", "linux.Fcntl", "linux.Flock",
+            "linux.Epoll", "linux.EventFd", "linux.Resource", "linux.Socket", "linux.Pidfd", "linux.Unistd",
+            "linux.Proc", "linux.FdDescription"};
+        ClassLoader loader = Daemon.class.getClassLoader();
+        for (String name : names) {
+            try {
+                Class.forName("org.fdstore." + name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Loaded on first use instead.
+            }
+        }
+    }
+
+    /** This daemon, starting hot standbys with {@code launcher} when its configuration asks for a mirror. */
+    public Daemon withLauncher(StandbyLauncher launcher) {
+        this.launcher = launcher;
+        return this;
+    }
+
+    private void run(ListeningSocket socket, ServingLock lock, Mirror.Takeover takeover, SocketActivation activation)
+            throws IOException, PolicyException {
+        int capacity;
+        int adminGroup;
+        PolicyFile policyFile;
+        Policy policy;
+        try {
+            capacity = capacity(config.maxEntries());
+            adminGroup = adminGroup(config.adminGroup());
+            Quota.Defaults quotas = Quota.Defaults.forCapacity(capacity,
+                    Math.min(MAX_METADATA_BYTES, Runtime.getRuntime().maxMemory() / 4));
+            policyFile = config.policy() == null ? null : new PolicyFile(config.policy(), adminGroup, quotas);
+            if (policyFile == null) policy = Policy.builtIn(adminGroup, quotas);
+            else if (takeover != null && takeover.policyLines() != null) policy = policyFile.adopt(takeover.policyLines());
+            else policy = policyFile.load();
+        } catch (IOException | PolicyException | RuntimeException e) {
+            socket.close();
+            lock.close();
+            activation.close();
+            throw e;
+        }
+        MonotonicClock clock = takeover == null ? new MonotonicClock() : takeover.clock();
         Registry registry = new Registry(capacity);
+        History history = takeover == null ? History.startingNow() : takeover.history();
+        PolicyFile watched = policyFile;
+        Continuity continuity = new Continuity(config, log, socket.fd(), clock, capacity, launcher,
+                () -> watched == null ? null : watched.lines(),
+                takeover == null ? history : history.after(takeover.transition(),
+                        (System.nanoTime() - takeover.pauseStartNanos()) / 1_000_000),
+                takeover == null ? java.util.List.of() : takeover.entries());
+        boolean handedOver = false;
         try (AuditLog audit = config.auditLog() == null ? new AuditLog(log, clock)
                 : AuditLog.toFile(config.auditLog(), clock);
-             ListeningSocket socket = ListeningSocket.bind(config.socket())) {
-            Server s = new Server(socket.fd(), registry, log, audit, clock, config.limits(), policy, policyFile);
+             NotifySocket notify = openNotifySocket(activation, takeover != null)) {
+            Server s = new Server(socket.fd(), registry, log, audit, clock, config.limits(), policy, policyFile,
+                    continuity);
+            if (notify != null) {
+                NotifyState state = new NotifyState(notify.name());
+                s.watchReadable(notify.fd(), new NotifyReceiver(notify.fd(), s.store(), log, state));
+                s.addStatusSource(state::describe);
+                notifyState = state;
+            }
             server = s;
             // Handled here rather than by a shutdown hook, so that a clean stop exits 0 instead of 143.
             Signal.handle(new Signal("TERM"), signal -> requestStop("SIGTERM"));
             Signal.handle(new Signal("INT"), signal -> requestStop("SIGINT"));
             Signal.handle(new Signal("HUP"), signal -> s.requestReload());
-            log.log("listening", "socket", socket.path(), "pid", Unistd.getpid(), "capacity", capacity,
-                    "max_connections", config.limits().maxConnections(), "policy", policy.source(),
-                    "admin_gid", adminGroup < 0 ? null : Integer.toUnsignedString(adminGroup),
-                    "audit_log", config.auditLog());
+            log.log(takeover == null ? "listening" : "serving", "socket", socket.path(), "pid", Unistd.getpid(),
+                    "activated", activation.any() ? String.join(",", activation.names()) : null,
+                    "notify_socket", notify == null ? null : notify.name(), "capacity", capacity, "max_connections", config.limits().maxConnections(),
+                    "policy", policy.source(), "admin_gid", adminGroup < 0 ? null : Integer.toUnsignedString(adminGroup),
+                    "audit_log", config.auditLog(), "mirror", config.mirror() && launcher != null,
+                    "transition", takeover == null ? null : takeover.transition(),
+                    "entries", takeover == null ? null : takeover.entries().size(),
+                    "pause_ms", takeover == null ? null : (System.nanoTime() - takeover.pauseStartNanos()) / 1_000_000);
             try {
                 s.run();
             } finally {
+                handedOver = s.drainReason() == Reply.GoAway.Reason.HANDOVER;
+                if (handedOver) continuity.completeHandover(lock);
+                else continuity.retireAll();
                 int dropped = registry.closeAll();
-                log.log("stopped", "socket", socket.path(), "entries_closed", dropped);
+                log.log("stopped", "socket", socket.path(), "entries_closed", dropped,
+                        "handed_over", handedOver);
+                notifyState = null;
+            }
+        } finally {
+            if (handedOver) {
+                socket.release();
+            } else {
+                socket.close();
+                lock.closeAndRemove();
             }
         }
+    }
+
+    /** The sockets passed by a service manager, if any; a notify socket passed unasked for is closed. */
+    private SocketActivation activation() throws IOException {
+        try {
+            return SocketActivation.from(System.getenv(), Unistd.getpid());
+        } catch (SocketActivation.ActivationException e) {
+            throw new IOException("socket activation: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The passed notify socket, else the one --notify-socket names, else null. A successor taking over replaces its
+     * predecessor's socket file (which is live until the predecessor stops): datagrams still queued in the old
+     * socket are lost with it, as they would be with systemd's own restart.
+     */
+    private NotifySocket openNotifySocket(SocketActivation activation, boolean takingOver) throws IOException {
+        if (activation.notifySocket() != null) {
+            return NotifySocket.inherited(activation.notifySocket(),
+                    "fd " + activation.notifySocket().number() + " (inherited)");
+        }
+        if (config.notifySocket() == null) return null;
+        return takingOver ? NotifySocket.bindReplacing(config.notifySocket()) : NotifySocket.bind(config.notifySocket());
+    }
+
+    /**
+     * What notify senders said, for STATUS; null without a notify socket. Its {@link NotifyState#pairs()} must be
+     * read on the event loop's thread.
+     */
+    public NotifyState notifyState() {
+        return notifyState;
     }
 
     private void requestStop(String why) {
         Thread.ofPlatform().name("fdstore-stop").start(() -> stop(why));
     }
 
-    /** Stops a serving daemon and waits for it to finish; {@code why} goes to the log. Thread safe. */
+    /**
+     * Stops a serving daemon and waits for it to finish; {@code why} goes to the log. It serves on for the
+     * lame-duck period, so that a successor can still attach and take over; then it sends every client a GOAWAY
+     * and stops. Thread safe.
+     */
     public void stop(String why) {
         Server s = server;
         if (s == null) return;
-        log.log("stopping", "reason", why);
+        log.log("stopping", "reason", why, "lame_duck_ms", config.lameDuckMillis());
+        s.requestShutdown(config.lameDuckMillis());
         try {
-            s.stop(STOP_TIMEOUT_MILLIS);
+            if (!s.awaitStopped(config.lameDuckMillis() + STOP_TIMEOUT_MILLIS)) s.stop(STOP_TIMEOUT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

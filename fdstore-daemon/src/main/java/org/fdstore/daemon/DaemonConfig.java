@@ -12,9 +12,26 @@ import org.fdstore.daemon.server.ServerLimits;
  * @param policy     the policy file (docs/security.md), or null for the built-in default policy
  * @param adminGroup a group name or number whose members may do anything, as root may; null for none
  * @param auditLog   a file the audit lines are appended to, or null for the daemon's log on stderr
+ * @param mirror     whether a hot standby mirrors every entry, so that a kill -9 of the daemon loses nothing
+ *                   (docs/operations.md); it needs a {@link org.fdstore.daemon.continuity.StandbyLauncher}
+ * @param lameDuckMillis how long SIGTERM keeps serving, waiting for a successor, before the daemon stops
+ * @param notifySocket where to receive sd_notify datagrams (a path, or {@code @name} in the abstract namespace);
+ *                   null for none (docs/systemd.md)
  */
 public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
-        Path auditLog) {
+        Path auditLog, boolean mirror, long lameDuckMillis, String notifySocket) {
+    /** A daemon without mirror that stops at once on SIGTERM. */
+    public DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
+                        Path auditLog) {
+        this(socket, maxEntries, limits, policy, adminGroup, auditLog, false, 0);
+    }
+
+    /** A daemon without notify socket. */
+    public DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
+                        Path auditLog, boolean mirror, long lameDuckMillis) {
+        this(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis, null);
+    }
+
     /** A daemon without policy file, admin group or audit file. */
     public DaemonConfig(Path socket, int maxEntries, ServerLimits limits) {
         this(socket, maxEntries, limits, null, null, null);
@@ -27,6 +44,19 @@ public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Pat
 
     /** This configuration with a policy file, admin group and audit log (each may be null). */
     public DaemonConfig withSecurity(Path policy, String adminGroup, Path auditLog) {
-        return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog);
+        return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
+                notifySocket);
+    }
+
+    /** This configuration with a hot standby or without, and a lame-duck period for SIGTERM. */
+    public DaemonConfig withContinuity(boolean mirror, long lameDuckMillis) {
+        return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
+                notifySocket);
+    }
+
+    /** This configuration with a notify socket ({@code /path} or {@code @name}; null for none). */
+    public DaemonConfig withNotifySocket(String notifySocket) {
+        return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
+                notifySocket);
     }
 }

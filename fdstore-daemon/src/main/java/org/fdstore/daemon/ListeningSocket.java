@@ -12,7 +12,8 @@ import org.fdstore.linux.Socket;
 
 /**
  * The daemon's listening SOCK_SEQPACKET socket, bound to a path: a stale socket left by a dead daemon is replaced,
- * a live one is never stolen. Closing it unlinks the path if it is still this socket's.
+ * a live one is never stolen; or inherited from a service manager (socket activation). Closing it unlinks a path it
+ * bound if the path is still this socket's.
  *
  * <p>Not thread safe.
  */
@@ -53,12 +54,33 @@ public final class ListeningSocket implements AutoCloseable {
         }
     }
 
+    /** Adopts an inherited listening socket (non-blocking already); closing it closes it and unlinks nothing. */
+    public static ListeningSocket inherited(Fd fd) {
+        return new ListeningSocket(fd, null, null);
+    }
+
+    /**
+     * The listening socket a predecessor served on {@code path}, received with SCM_RIGHTS; takes ownership of
+     * {@code fd}. It is made non-blocking (the predecessor's flag is shared with it, and it stops serving).
+     */
+    public static ListeningSocket adopt(Fd fd, Path path) throws IOException {
+        org.fdstore.linux.Fcntl.setFlags(fd, org.fdstore.linux.Fcntl.getFlags(fd) | org.fdstore.linux.Fcntl.O_NONBLOCK);
+        Object key;
+        try {
+            key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            key = null;   // Unlinked meanwhile: serve the fd all the same, and never remove another's file.
+        }
+        return new ListeningSocket(fd, path, key);
+    }
+
     private static void removeIfStale(Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try (Fd probe = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0)) {
             Socket.connect(probe, path.toString());
             throw new LinuxException("bind(\"" + path + "\")", Errno.EADDRINUSE,
-                    "a daemon is already serving this socket; stop it or choose another with --socket");
+                    "a process holds this socket open (a standby about to serve?); stop it or choose another with"
+                            + " --socket");
         } catch (LinuxException e) {
             if (e.errno() != Errno.ECONNREFUSED) throw e;
             Files.delete(path);   // Nobody listens: a daemon died and left its socket behind.
@@ -70,14 +92,20 @@ public final class ListeningSocket implements AutoCloseable {
         return fd;
     }
 
-    /** The path it is bound to. */
+    /** The path it is bound to; null for an inherited socket. */
     public Path path() {
         return path;
+    }
+
+    /** Closes the descriptor and leaves the path: a successor serves the same socket. */
+    public void release() {
+        fd.close();
     }
 
     @Override
     public void close() {
         fd.close();
+        if (path == null) return;
         try {
             Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
             if (now != null && now.equals(fileKey)) Files.delete(path);

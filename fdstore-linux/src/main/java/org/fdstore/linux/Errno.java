@@ -57,6 +57,7 @@ public enum Errno {
     EPROTO(71, "Protocol error"),
     EBADMSG(74, "Bad message"),
     EOVERFLOW(75, "Value too large for defined data type"),
+    ENOTUNIQ(76, "Name not unique on network"),
     EILSEQ(84, "Invalid or incomplete multibyte or wide character"),
     ENOTSOCK(88, "Socket operation on non-socket"),
     EDESTADDRREQ(89, "Destination address required"),

@@ -91,6 +91,9 @@ public final class Fcntl {
 
     static final int F_DUPFD_CLOEXEC = 1030;
     static final int F_GETFD = 1;
+    static final int F_SETFD = 2;
+    /** The close-on-exec descriptor flag of F_GETFD and F_SETFD. */
+    public static final int FD_CLOEXEC = 1;
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
 
@@ -177,9 +180,19 @@ public final class Fcntl {
         return fcntl(fd, F_GETFD, 0, "fcntl(fd %d, F_GETFD)");
     }
 
+    /** fcntl(F_SETFD): sets the descriptor flags; {@link #FD_CLOEXEC} makes an inherited descriptor close-on-exec. */
+    public static void setDescriptorFlags(Fd fd, int flags) throws LinuxException {
+        fcntl(fd, F_SETFD, flags, "fcntl(fd %d, F_SETFD)");
+    }
+
     /** fcntl(F_DUPFD_CLOEXEC): a new close-on-exec descriptor for the same open file description. */
     static Fd dupCloexec(Fd fd) throws LinuxException {
-        return Fd.adopt(fcntl(fd, F_DUPFD_CLOEXEC, 0, "fcntl(fd %d, F_DUPFD_CLOEXEC)"));
+        return dupCloexecAtLeast(fd, 0);
+    }
+
+    /** fcntl(F_DUPFD_CLOEXEC, lowest): as {@link #dupCloexec}, numbered {@code lowest} or above. */
+    static Fd dupCloexecAtLeast(Fd fd, int lowest) throws LinuxException {
+        return Fd.adopt(fcntl(fd, F_DUPFD_CLOEXEC, lowest, "fcntl(fd %d, F_DUPFD_CLOEXEC, " + lowest + ")"));
     }
 
     /** The dirfd number for an *at call: AT_FDCWD for null, else acquires {@code dir}; pair with releaseDir. */

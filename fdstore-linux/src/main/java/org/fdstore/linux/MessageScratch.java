@@ -17,7 +17,9 @@ final class MessageScratch {
     private static final long IOV = 56;
     private static final long CONTROL = 72;
     private static final long CMSG_HEADER = 16;
-    private static final long CONTROL_CAPACITY = cmsgSpace(Socket.MAX_FDS_PER_MESSAGE * 4L);
+    private static final long UCRED_BYTES = 12;
+    /** Room for a full SCM_RIGHTS message plus the SCM_CREDENTIALS a socket with SO_PASSCRED receives. */
+    private static final long CONTROL_CAPACITY = cmsgSpace(Socket.MAX_FDS_PER_MESSAGE * 4L) + cmsgSpace(UCRED_BYTES);
     private static final int[] NONE = {};
     private static final ThreadLocal<MessageScratch> PER_THREAD = ThreadLocal.withInitial(MessageScratch::new);
 
@@ -76,6 +78,24 @@ final class MessageScratch {
             at += cmsgSpace(length - CMSG_HEADER);
         }
         return fds;
+    }
+
+    /** The SCM_CREDENTIALS of the last receive, or null if none came (the socket lacks SO_PASSCRED). */
+    PeerCredentials receivedCredentials() {
+        long used = memory.get(JAVA_LONG, MSGHDR + 40);
+        for (long at = 0; at + CMSG_HEADER <= used; ) {
+            long length = cmsgLength(at);
+            if (length < CMSG_HEADER || at + length > used) break;
+            if (memory.get(JAVA_INT, CONTROL + at + 8) == Socket.SOL_SOCKET
+                    && memory.get(JAVA_INT, CONTROL + at + 12) == Socket.SCM_CREDENTIALS
+                    && length >= CMSG_HEADER + UCRED_BYTES) {
+                long data = CONTROL + at + CMSG_HEADER;
+                return new PeerCredentials(memory.get(JAVA_INT, data), memory.get(JAVA_INT, data + 4),
+                        memory.get(JAVA_INT, data + 8));
+            }
+            at += cmsgSpace(length - CMSG_HEADER);
+        }
+        return null;
     }
 
     int receivedFlags() {

@@ -86,6 +86,14 @@ public final class Pidfd implements AutoCloseable {
         }
     }
 
+    /**
+     * A pidfd that came from elsewhere (received with SCM_RIGHTS, say) for the process that had {@code pid}; takes
+     * ownership of {@code fd}.
+     */
+    public static Pidfd adopt(Fd fd, int pid) {
+        return new Pidfd(fd, pid);
+    }
+
     /** The descriptor, to register with {@link Epoll}: it turns readable when the process exits. Owned here. */
     public Fd fd() {
         return fd;

@@ -38,6 +38,15 @@ public final class Socket {
 
     static final int SOL_SOCKET = 1;
     static final int SO_PEERCRED = 17;
+    static final int SO_TYPE = 3;
+    static final int SO_PASSCRED = 16;
+    static final int SCM_CREDENTIALS = 2;
+    /** Send buffer size (bytes; the kernel doubles it), capped by net.core.wmem_max. */
+    public static final int SO_SNDBUF = 7;
+    /** As SO_SNDBUF, past net.core.wmem_max; needs CAP_NET_ADMIN. */
+    public static final int SO_SNDBUFFORCE = 32;
+    /** Send timeout of a blocking socket (struct timeval): sendmsg then fails with EAGAIN. */
+    public static final int SO_SNDTIMEO = 21;
     static final int SCM_RIGHTS = 1;
     private static final int SHUT_RDWR = 2;
     private static final long SOCKADDR_UN_SIZE = 110;
@@ -61,6 +70,8 @@ public final class Socket {
             Libc.downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SHUTDOWN =
             Libc.downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
@@ -181,6 +192,19 @@ public final class Socket {
      *                        closed first
      */
     public static Received recvmsg(Fd socket, MemorySegment buffer, int flags) throws LinuxException {
+        Datagram d = recvmsgWithCredentials(socket, buffer, flags);
+        return d == null ? null : d.message();
+    }
+
+    /**
+     * {@link #recvmsg}, also returning the SCM_CREDENTIALS that came with the message: a socket with
+     * {@link #setPassCredentials} gets the sender's pid, uid and gid with every message, checked by the kernel.
+     *
+     * @return the message, or null for EAGAIN on a non-blocking socket
+     * @throws LinuxException EPROTO if the control data was truncated (MSG_CTRUNC); the fds that did arrive are
+     *                        closed first
+     */
+    public static Datagram recvmsgWithCredentials(Fd socket, MemorySegment buffer, int flags) throws LinuxException {
         MessageScratch m = MessageScratch.get();
         int n = socket.acquire();
         try {
@@ -197,7 +221,37 @@ public final class Socket {
                 throw new LinuxException("recvmsg(fd " + n + ")", Errno.EPROTO,
                         "control data truncated (MSG_CTRUNC); the fds that arrived were closed");
             }
-            return new Received(r, fds, msgFlags);
+            return new Datagram(new Received(r, fds, msgFlags), m.receivedCredentials());
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** setsockopt(SOL_SOCKET, option) with an int value, e.g. {@link #SO_SNDBUF}. */
+    public static void setIntOption(Fd socket, int option, int value) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
+            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, option, v, 4);
+            if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SOL_SOCKET, " + option + ", " + value + ")");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            socket.release();
+        }
+    }
+
+    /** setsockopt(SOL_SOCKET, {@link #SO_SNDTIMEO}): a blocking send gives up after {@code millis} (0: never). */
+    public static void setSendTimeout(Fd socket, long millis) throws LinuxException {
+        int n = socket.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timeval = arena.allocate(16, 8);
+            timeval.set(JAVA_LONG, 0, millis / 1000);
+            timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_SNDTIMEO, timeval, 16);
+            if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SO_SNDTIMEO, " + millis + " ms)");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         } finally {
@@ -218,6 +272,31 @@ public final class Socket {
             throw Calls.rethrow(t);
         } finally {
             socket.release();
+        }
+    }
+
+    /** setsockopt(SOL_SOCKET, SO_PASSCRED, 1): every message received afterwards carries SCM_CREDENTIALS. */
+    public static void setPassCredentials(Fd socket) throws LinuxException {
+        setIntOption(socket, SO_PASSCRED, 1);
+    }
+
+    /**
+     * getsockopt(SOL_SOCKET, SO_TYPE): {@link #SOCK_STREAM}, {@link #SOCK_DGRAM} or {@link #SOCK_SEQPACKET}.
+     *
+     * @throws LinuxException ENOTSOCK if {@code fd} is not a socket
+     */
+    public static int socketType(Fd fd) throws LinuxException {
+        int n = fd.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, 4);
+            int r = (int) GETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_TYPE, value, length);
+            if (r < 0) throw Calls.fail("getsockopt(fd " + n + ", SO_TYPE)");
+            return value.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            fd.release();
         }
     }
 

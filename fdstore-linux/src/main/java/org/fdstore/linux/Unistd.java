@@ -43,6 +43,8 @@ public final class Unistd {
     private static final int MAX_LINK = 1 << 20;
 
     private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle DUP2 =
+            Libc.downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle READ =
             Libc.downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE =
@@ -391,6 +393,23 @@ public final class Unistd {
                     StandardCharsets.UTF_8);
         } catch (Throwable t) {
             throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * dup2(2) of {@code fd} over the standard descriptor {@code stdio} (1 or 2), e.g. to log where another
+     * process logs. {@code fd} stays the caller's.
+     */
+    public static void dup2(Fd fd, int stdio) throws LinuxException {
+        if (stdio != 1 && stdio != 2) throw new IllegalArgumentException("dup2 onto " + stdio + ": only 1 or 2");
+        int n = fd.acquire();
+        try {
+            int r = (int) DUP2.invokeExact(Libc.errnoSlot(), n, stdio);
+            if (r < 0) throw Calls.fail("dup2(fd " + n + ", " + stdio + ")");
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            fd.release();
         }
     }
 

@@ -152,4 +152,44 @@ class SocketTest {
             assertThat(epoll.await(0)).isZero();
         }
     }
+
+    @Test
+    void recvmsgWithCredentials_passCredOnDatagramSocket_carriesTheSendersPidUidGidAndFds() throws Exception {
+        Fd[] pair = Socket.socketpair(Socket.SOCK_DGRAM);
+        try (Fd a = pair[0]; Fd b = pair[1]; Fd file = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0)) {
+            Socket.setPassCredentials(b);
+            buffer.setString(0, "FDSTORE=1");
+            Socket.sendmsg(a, buffer, 9, List.of(file, file), 0);
+
+            Datagram d = Socket.recvmsgWithCredentials(b, buffer, 0);
+
+            assertThat(d.credentials()).isEqualTo(new PeerCredentials(Unistd.getpid(), Unistd.geteuid(),
+                    Unistd.getegid()));
+            assertThat(d.message().length()).isEqualTo(9);
+            assertThat(d.message().fds()).hasSize(2);
+            d.message().closeFds();
+        }
+    }
+
+    @Test
+    void recvmsgWithCredentials_withoutPassCred_hasNoCredentials() throws Exception {
+        Fd[] pair = Socket.socketpair(Socket.SOCK_DGRAM);
+        try (Fd a = pair[0]; Fd b = pair[1]) {
+            Socket.sendmsg(a, buffer, 1, List.of(), 0);
+            assertThat(Socket.recvmsgWithCredentials(b, buffer, 0).credentials()).isNull();
+        }
+    }
+
+    @Test
+    void socketType_namesEachKindAndRefusesAFileWithEnotsock() throws Exception {
+        Fd[] dgram = Socket.socketpair(Socket.SOCK_DGRAM);
+        Fd[] seqpacket = Socket.socketpair(Socket.SOCK_SEQPACKET);
+        try (Fd a = dgram[0]; Fd b = dgram[1]; Fd c = seqpacket[0]; Fd d = seqpacket[1];
+             Fd file = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0)) {
+            assertThat(Socket.socketType(a)).isEqualTo(Socket.SOCK_DGRAM);
+            assertThat(Socket.socketType(c)).isEqualTo(Socket.SOCK_SEQPACKET);
+            assertThatThrownBy(() -> Socket.socketType(file)).isInstanceOfSatisfying(LinuxException.class,
+                    e -> assertThat(e.errno()).isEqualTo(Errno.ENOTSOCK));
+        }
+    }
 }

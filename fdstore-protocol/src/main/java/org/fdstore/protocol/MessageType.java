@@ -24,6 +24,8 @@ public enum MessageType {
     INSPECT(7),
     /** Close every entry that matches a mount, a uid, a namespace or an id; answers how many. */
     DROP(8),
+    /** Describe the daemon: which process serves, which stands by, counts, the last handover or failover. */
+    STATUS(9),
     /** Store many fds in one request that may span frames; all or nothing. */
     SAVE_MANY(0x0A),
     /** Restore a whole namespace, or a list of entries, in one request; the reply spans frames. */
@@ -50,7 +52,7 @@ public enum MessageType {
         return code | REPLY_BIT;
     }
 
-    /** The type whose request code is {@code code}, or empty for a code version 1 does not define. */
+    /** The type whose request code is {@code code}, or empty for a code this version does not define. */
     public static Optional<MessageType> ofCode(int code) {
         for (MessageType t : values()) {
             if (t.code == code) return Optional.of(t);

@@ -2,6 +2,7 @@ package org.fdstore.protocol;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.fdstore.linux.Errno;
 
 /**
@@ -218,6 +219,69 @@ public sealed interface Reply {
         /** The errno as an enum, or {@link Errno#UNKNOWN} for a number it does not list. */
         public Errno errnoName() {
             return Errno.of(errno);
+        }
+    }
+
+    /**
+     * STATUS succeeded.
+     *
+     * @param status what the daemon says about itself
+     */
+    record Reported(DaemonStatus status) implements Reply {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code status} is null
+         */
+        public Reported {
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /**
+     * GOAWAY: an unsolicited frame (type {@code 0xFF}, request id 0) that the daemon sends before it closes a
+     * connection on purpose. Every request it read from the connection has been answered before; a request without
+     * a reply was never carried out, so a client may send it again on a new connection.
+     *
+     * @param reason why the connection closes
+     * @param message a sentence for logs, e.g. {@code daemon 4242 hands over to its successor}
+     */
+    record GoAway(Reason reason, String message) implements Reply {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if an argument is null
+         */
+        public GoAway {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(message, "message");
+        }
+
+        /** Why the daemon closes the connection; the wire code is a u32 in the place of an error reply's errno. */
+        public enum Reason {
+            /** The serving process hands the store over to a successor, which serves the same socket. */
+            HANDOVER(1),
+            /** The daemon shuts down. */
+            SHUTDOWN(2);
+
+            private final int code;
+
+            Reason(int code) {
+                this.code = code;
+            }
+
+            /** The wire code. */
+            public int code() {
+                return code;
+            }
+
+            /** The reason whose code is {@code code}, or empty: then a {@code 0xFF} frame is an error reply. */
+            public static Optional<Reason> ofCode(int code) {
+                for (Reason r : values()) {
+                    if (r.code == code) return Optional.of(r);
+                }
+                return Optional.empty();
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -95,6 +96,22 @@ public final class ReplyCodec {
                 });
             }
             case Reply.FastPathIndex f -> success(8, w -> w.u32(f.daemonPid()).u32(f.indexFd()));
+            case Reply.Reported r -> {
+                long size = 4;
+                for (DaemonStatus.Field f : r.status().fields()) size += statusFieldSize(f);
+                yield success(size, w -> {
+                    w.u32(r.status().fields().size());
+                    for (DaemonStatus.Field f : r.status().fields()) {
+                        w.string(Utf8.encode(f.key(), DaemonStatus.MAX_KEY_BYTES, "STATUS key"))
+                                .string(Utf8.encode(f.value(), DaemonStatus.MAX_VALUE_BYTES, "STATUS value"));
+                    }
+                });
+            }
+            case Reply.GoAway g -> {
+                if (requestId != 0) throw new IllegalArgumentException("GOAWAY carries request id 0, not " + requestId);
+                byte[] message = Utf8.encode(g.message(), Limits.MAX_STRING_BYTES, "GOAWAY message");
+                yield new EncodedBody(4 + 2 + message.length, w -> w.u32(g.reason().code()).string(message));
+            }
         };
         return WireWriter.writeFrame(out, FrameHeader.describeType(replyType), replyType,
                 continues ? Limits.FLAG_CONTINUES : 0, requestId, fdCount, payload);
@@ -123,7 +140,11 @@ public final class ReplyCodec {
         String message = r.string("message", Limits.MAX_STRING_BYTES);
         if (errno < 0) throw r.malformed("errno " + errno + " is negative");
         Reply reply;
-        if (errno != 0) {
+        var goAway = type == Limits.ERROR_REPLY_TYPE ? Reply.GoAway.Reason.ofCode(errno) : Optional.<Reply.GoAway.Reason>empty();
+        if (goAway.isPresent()) {
+            if (header.requestId() != 0) throw r.malformed("a GOAWAY carries request id 0");
+            reply = new Reply.GoAway(goAway.get(), message);
+        } else if (errno != 0) {
             reply = new Reply.Failure(errno, message);
         } else if (type == Limits.ERROR_REPLY_TYPE) {
             throw r.malformed("errno is 0");
@@ -145,6 +166,7 @@ public final class ReplyCodec {
                 case SAVE_MANY -> new Reply.SavedMany(ids(r));
                 case RESTORE_MANY -> new Reply.RestoredMany(restoredEntries(r));
                 case FASTPATH -> new Reply.FastPathIndex(r.u32("daemon pid"), r.u32("index fd"));
+                case STATUS -> new Reply.Reported(status(r));
             };
         }
         r.end();
@@ -233,6 +255,32 @@ public final class ReplyCodec {
         return entries;
     }
 
+    private static DaemonStatus status(WireReader r) throws ProtocolException {
+        long count = Integer.toUnsignedLong(r.u32("pair count"));
+        if (count > r.remaining() / 4) {
+            throw r.malformed(count + " pairs cannot fit in the " + r.remaining() + " bytes left");
+        }
+        List<DaemonStatus.Field> fields = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            String key = r.string("STATUS key", DaemonStatus.MAX_KEY_BYTES);
+            String value = r.string("STATUS value", DaemonStatus.MAX_VALUE_BYTES);
+            try {
+                fields.add(new DaemonStatus.Field(key, value));
+            } catch (IllegalArgumentException e) {
+                throw r.malformed(e.getMessage());
+            }
+        }
+        try {
+            return DaemonStatus.of(fields);
+        } catch (IllegalArgumentException e) {
+            throw r.malformed(e.getMessage());
+        }
+    }
+
+    private static long statusFieldSize(DaemonStatus.Field f) {
+        return 2 + Utf8.length(f.key()) + 2 + Utf8.length(f.value());
+    }
+
     private static List<InspectInfo> inspected(WireReader r) throws ProtocolException {
         long count = Integer.toUnsignedLong(r.u32("entry count"));
         if (count > r.remaining() / (EntryInfo.FIXED_SIZE + InspectInfo.FIXED_SIZE)) {
@@ -262,7 +310,12 @@ public final class ReplyCodec {
         if (replyType < MessageType.REPLY_BIT || replyType > 0xFF) {
             throw new IllegalArgumentException("reply type " + replyType + " is not a byte with bit 7 set");
         }
-        if (reply instanceof Reply.Failure) return;
+        if (reply instanceof Reply.Failure f) {
+            if (replyType == Limits.ERROR_REPLY_TYPE && Reply.GoAway.Reason.ofCode(f.errno()).isPresent()) {
+                throw new IllegalArgumentException("errno " + f.errno() + " under type 0xff would read as a GOAWAY");
+            }
+            return;
+        }
         boolean fits = switch (reply) {
             case Reply.Welcome w -> replyType == MessageType.HELLO.replyCode();
             case Reply.Saved s -> replyType == MessageType.SAVE.replyCode();
@@ -275,6 +328,8 @@ public final class ReplyCodec {
             case Reply.SavedMany m -> replyType == MessageType.SAVE_MANY.replyCode();
             case Reply.RestoredMany m -> replyType == MessageType.RESTORE_MANY.replyCode();
             case Reply.FastPathIndex f -> replyType == MessageType.FASTPATH.replyCode();
+            case Reply.Reported r -> replyType == MessageType.STATUS.replyCode();
+            case Reply.GoAway g -> replyType == Limits.ERROR_REPLY_TYPE;
             case Reply.Failure f -> true;
         };
         if (!fits) {

@@ -229,6 +229,14 @@ public sealed interface Request {
         }
     }
 
+    /** Describe the daemon (see {@link DaemonStatus}). */
+    record Status() implements Request {
+        @Override
+        public MessageType type() {
+            return MessageType.STATUS;
+        }
+    }
+
     /**
      * One frame of a SAVE_MANY request: up to 253 entries to store, each with the fd at the same position in the
      * frame's SCM_RIGHTS. A batch larger than one frame is sent as several frames with the same request id, every one

@@ -90,6 +90,7 @@ public final class RequestCodec {
             case Request.ListEntries l -> EncodedBody.EMPTY;
             case Request.Inspect i -> EncodedBody.EMPTY;
             case Request.Drop d -> dropBody(d.target());
+            case Request.Status st -> EncodedBody.EMPTY;
             case Request.Unknown u -> {
                 if (MessageType.ofCode(u.code()).isPresent()) {
                     throw new IllegalArgumentException("type " + u.code() + " is defined; encode its own record");
@@ -170,6 +171,7 @@ public final class RequestCodec {
             case LIST -> new Request.ListEntries();
             case INSPECT -> new Request.Inspect();
             case DROP -> new Request.Drop(r.dropTarget());
+            case STATUS -> new Request.Status();
         };
         r.end();
         if (header.continues() && !mayContinue(request)) {

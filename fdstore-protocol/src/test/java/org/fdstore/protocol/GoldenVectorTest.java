@@ -312,4 +312,109 @@ class GoldenVectorTest {
                 07 00 00 00 00 00 00 00      // id 7
                 """));
     }
+
+    /** The STATUS example of docs/protocol.md. */
+    private static final byte[] STATUS_REPLY = hex("""
+            46 44 53 54  01  89  00 00   // magic, version 1, type: STATUS reply, flags: none
+            04 00 00 00 00 00 00 00      // request id 4
+            14 01 00 00                  // body length 276
+            00 00 00 00                  // fd count 0
+            00 00 00 00  00 00           // errno 0, message ""
+            0c 00 00 00                  // 12 pairs
+            0b 00 73 65 72 76 69 6e 67 5f 70 69 64                                         // "serving_pid"
+            04 00 34 32 34 32                                                              // "4242"
+            0b 00 73 74 61 6e 64 62 79 5f 70 69 64                                         // "standby_pid"
+            04 00 34 32 34 33                                                              // "4243"
+            04 00 72 6f 6c 65                                                              // "role"
+            07 00 73 65 72 76 69 6e 67                                                     // "serving"
+            07 00 65 6e 74 72 69 65 73                                                     // "entries"
+            01 00 32                                                                       // "2"
+            03 00 66 64 73                                                                 // "fds"
+            01 00 39                                                                       // "9"
+            08 00 66 64 5f 6c 69 6d 69 74                                                  // "fd_limit"
+            06 00 35 32 34 32 38 38                                                        // "524288"
+            08 00 63 61 70 61 63 69 74 79                                                  // "capacity"
+            06 00 35 32 34 31 36 30                                                        // "524160"
+            0a 00 73 74 61 72 74 65 64 5f 61 74                                            // "started_at"
+            18 00 32 30 32 36 2d 31 31 2d 32 34 54 30 34 3a 33 32 3a 33 30 2e 31 32 33 5a  // "2026-11-24T04:32:30.123Z"
+            0f 00 6c 61 73 74 5f 74 72 61 6e 73 69 74 69 6f 6e                             // "last_transition"
+            08 00 68 61 6e 64 6f 76 65 72                                                  // "handover"
+            12 00 6c 61 73 74 5f 74 72 61 6e 73 69 74 69 6f 6e 5f 61 74                    // "last_transition_at"
+            18 00 32 30 32 36 2d 31 31 2d 32 34 54 30 35 3a 30 30 3a 30 30 2e 30 30 30 5a  // "2026-11-24T05:00:00.000Z"
+            18 00 6c 61 73 74 5f 74 72 61 6e 73 69 74 69 6f 6e 5f 70 61 75 73 65 5f 6d 73  // "last_transition_pause_ms"
+            02 00 31 32                                                                    // "12"
+            07 00 76 65 72 73 69 6f 6e                                                     // "version"
+            05 00 30 2e 31 2e 30                                                           // "0.1.0"
+            """);
+
+    private static final DaemonStatus STATUS = DaemonStatus.builder()
+            .servingPid(4242).standbyPid(4243)
+            .counts(2, 9, 524288, 524160)
+            .startedAt(java.time.Instant.parse("2026-11-24T04:32:30.123Z"))
+            .lastTransition(DaemonStatus.Transition.HANDOVER, java.time.Instant.parse("2026-11-24T05:00:00Z"), 12)
+            .version("0.1.0")
+            .build();
+
+    @Test
+    void encode_status_isAHeaderOnly() throws ProtocolException {
+        byte[] expected = hex("""
+                46 44 53 54  01  09  00 00   // magic, version 1, type STATUS, flags: none
+                04 00 00 00 00 00 00 00      // request id 4
+                00 00 00 00                  // body length 0
+                00 00 00 00                  // fd count 0
+                """);
+
+        assertThat(Frames.encode(4, new Request.Status())).isEqualTo(expected);
+        assertThat(Frames.decodeRequest(expected).request()).isEqualTo(new Request.Status());
+    }
+
+    @Test
+    void encode_statusReplyExample_matchesSpecBytes() {
+        assertThat(Frames.encode(0x89, 4, false, new Reply.Reported(STATUS))).isEqualTo(STATUS_REPLY);
+    }
+
+    @Test
+    void decode_statusReplyExample_givesTypedValues() throws ProtocolException {
+        DaemonStatus status = ((Reply.Reported) Frames.decodeReply(STATUS_REPLY).reply()).status();
+
+        assertThat(status).isEqualTo(STATUS);
+        assertThat(status.servingPid()).isEqualTo(4242);
+        assertThat(status.standbyPid()).hasValue(4243);
+        assertThat(status.lastTransition()).isEqualTo(DaemonStatus.Transition.HANDOVER);
+        assertThat(status.lastTransitionPauseMs()).hasValue(12);
+        assertThat(status.fields()).extracting(DaemonStatus.Field::key).isEqualTo(DaemonStatus.KEYS);
+    }
+
+    /** The GOAWAY example of docs/protocol.md. */
+    private static final byte[] GOAWAY_HANDOVER = hex("""
+            46 44 53 54  01  ff  00 00   // magic, version 1, type 0xFF, flags: none
+            00 00 00 00 00 00 00 00      // request id 0
+            1c 00 00 00                  // body length 28
+            00 00 00 00                  // fd count 0
+            01 00 00 00                  // reason 1: handover
+            16 00 64 61 65 6d 6f 6e 20 34 32 34 32 20 68 61 6e 64 73 20 6f 76 65 72  // "daemon 4242 hands over"
+            """);
+
+    @Test
+    void encode_goAwayExample_matchesSpecBytes() {
+        Reply goAway = new Reply.GoAway(Reply.GoAway.Reason.HANDOVER, "daemon 4242 hands over");
+
+        assertThat(Frames.encode(0xFF, 0, false, goAway)).isEqualTo(GOAWAY_HANDOVER);
+    }
+
+    @Test
+    void decode_goAwayExample_givesHandover() throws ProtocolException {
+        assertThat(Frames.decodeReply(GOAWAY_HANDOVER).reply())
+                .isEqualTo(new Reply.GoAway(Reply.GoAway.Reason.HANDOVER, "daemon 4242 hands over"));
+    }
+
+    @Test
+    void decode_goAwayShutdownAndErrorReply_areToldApartByTheirCode() throws ProtocolException {
+        byte[] shutdown = Frames.withInt(GOAWAY_HANDOVER, 24, 2);
+        byte[] error = Frames.withInt(GOAWAY_HANDOVER, 24, 71);
+
+        assertThat(Frames.decodeReply(shutdown).reply())
+                .isEqualTo(new Reply.GoAway(Reply.GoAway.Reason.SHUTDOWN, "daemon 4242 hands over"));
+        assertThat(Frames.decodeReply(error).reply()).isEqualTo(new Reply.Failure(71, "daemon 4242 hands over"));
+    }
 }

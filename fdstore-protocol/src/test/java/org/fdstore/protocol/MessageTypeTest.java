@@ -18,6 +18,7 @@ class MessageTypeTest {
         assertThat(MessageType.LIST.code()).isEqualTo(0x06);
         assertThat(MessageType.INSPECT.code()).isEqualTo(0x07);
         assertThat(MessageType.DROP.code()).isEqualTo(0x08);
+        assertThat(MessageType.STATUS.code()).isEqualTo(0x09);
         assertThat(MessageType.TAKE.replyCode()).isEqualTo(0x85);
     }
 
@@ -31,7 +32,7 @@ class MessageTypeTest {
     @Test
     void ofCode_undefinedOrReplyCode_isEmpty() {
         assertThat(MessageType.ofCode(0)).isEmpty();
-        assertThat(MessageType.ofCode(9)).isEmpty();
+        assertThat(MessageType.ofCode(0x20)).isEmpty();
         assertThat(MessageType.ofCode(0x82)).isEmpty();
         assertThat(MessageType.ofCode(-1)).isEmpty();
     }

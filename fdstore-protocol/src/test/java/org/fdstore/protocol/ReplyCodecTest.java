@@ -28,6 +28,8 @@ class ReplyCodecTest {
                         Entries.socketInspected(2), Entries.socketInspected(3)))),
                 Arguments.of(0x87, false, new Reply.Inspected(List.of(Entries.extremeInspected(-1L)))),
                 Arguments.of(0x88, false, new Reply.Dropped(0)),
+                Arguments.of(0x89, false, new Reply.Reported(DaemonStatusTest.minimal().add("notify_socket",
+                        "/run/fdstore/notify.sock").add("x", "").build())),
                 Arguments.of(0x88, false, new Reply.Dropped(-1)),
                 Arguments.of(0x82, false, new Reply.Saved(1)),
                 Arguments.of(0x82, false, new Reply.Saved(-1L)),
@@ -108,7 +110,7 @@ class ReplyCodecTest {
 
     @Test
     void decode_undefinedReplyType_failsWithEproto() {
-        byte[] frame = Frames.withByte(Frames.encode(0x82, 1, false, new Reply.Saved(1)), 5, 0x89);
+        byte[] frame = Frames.withByte(Frames.encode(0x82, 1, false, new Reply.Saved(1)), 5, 0xEF);
 
         assertThat(Frames.failure(() -> Frames.decodeReply(frame))).hasMessageContaining("defines no such reply");
     }
@@ -283,5 +285,39 @@ class ReplyCodecTest {
         assertThat(new Reply.Saved(1).fdCount()).isZero();
         assertThat(new Reply.Listed(List.of(Entries.db())).fdCount()).isZero();
         assertThat(Reply.Failure.of(Errno.ENOENT, "").fdCount()).isZero();
+    }
+
+    @Test
+    void decode_goAwayWithRequestId_failsWithEproto() {
+        byte[] frame = Frames.withInt(Frames.encode(0xFF, 0, false, new Reply.GoAway(Reply.GoAway.Reason.SHUTDOWN,
+                "bye")), 8, 3);
+
+        assertThat(Frames.failure(() -> Frames.decodeReply(frame))).hasMessageContaining("request id 0");
+    }
+
+    @Test
+    void encode_goAwayWithRequestIdOrErrorReplyWithGoAwayCode_throwsIllegalArgument() {
+        assertThatThrownBy(() -> Frames.encode(0xFF, 5, false, new Reply.GoAway(Reply.GoAway.Reason.SHUTDOWN, "")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Frames.encode(0xFF, 0, false, new Reply.Failure(2, "ENOENT")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GOAWAY");
+    }
+
+    @Test
+    void decode_statusWithMalformedKnownValue_failsWithEproto() {
+        byte[] frame = Frames.encode(0x89, 1, false, new Reply.Reported(DaemonStatusTest.minimal().build()));
+        int at = indexOf(frame, "4242".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        frame[at] = 'x';
+
+        assertThat(Frames.failure(() -> Frames.decodeReply(frame))).hasMessageContaining("serving_pid");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        throw new AssertionError("not found");
     }
 }

@@ -37,6 +37,7 @@ class RequestCodecTest {
                 new Request.Remove(new Selector.ById(-1L)),
                 new Request.Remove(new Selector.ByName("名前")),
                 new Request.Take(new Selector.ById(42)),
+                new Request.Status(),
                 new Request.Take(new Selector.ByName("")),
                 new Request.ListEntries(),
                 new Request.Inspect(),
@@ -302,7 +303,7 @@ class RequestCodecTest {
 
     @Test
     void decode_undefinedType_givesUnknownAndSkipsBody() throws ProtocolException {
-        for (int type : new int[] {0, 9, 0x42, 0x81, 0xFE, 0xFF}) {
+        for (int type : new int[] {0, 0x20, 0x42, 0x81, 0xFE, 0xFF}) {
             byte[] frame = Frames.withTrailingBytes(Frames.withByte(Frames.encode(9, new Request.ListEntries()), 5,
                     type), 17);
 

@@ -141,6 +141,39 @@ public final class Lifetimes implements AutoCloseable {
         if (!lifetime.keepOnHangup()) watchHangup(track);
     }
 
+    /**
+     * Starts the lifetime of an entry that moved over from another daemon, in the state it had there: bound to
+     * {@code boundPid} (whose pidfd {@code owner} came along; this object then owns it), or in its grace since
+     * {@code ownerExitedAtMillis}. A TTL counts from the entry's saved-at time, as before the move.
+     */
+    public void adopt(Entry entry, Pidfd owner, int boundPid, long ownerExitedAtMillis) {
+        Lifetime lifetime = entry.lifetime();
+        if (!lifetime.ownerBound()) {
+            track(entry, owner);
+            return;
+        }
+        Track track = new Track(entry);
+        tracks.put(entry, track);
+        if (lifetime.ttlMillis() != 0) {
+            track.ttl = schedule(track, saturatingAdd(entry.savedAtMillis(), lifetime.ttlMillis()), Expiry.TTL);
+        }
+        track.boundPid = boundPid;
+        if (owner != null) {
+            if (ownerExitedAtMillis != 0) owner.close();
+            else bind(track, owner);
+        }
+        if (track.owner == null && track.grace == null) {
+            ownerGone(track, ownerExitedAtMillis != 0 ? ownerExitedAtMillis : clock.millis());
+        }
+        if (!lifetime.keepOnHangup()) watchHangup(track);
+    }
+
+    /** The pidfd of the process an owner-bound entry is bound to while it lives, owned here; null otherwise. */
+    public Pidfd owner(Entry entry) {
+        Track track = tracks.get(entry);
+        return track == null || track.owner == null ? null : track.owner.pidfd;
+    }
+
     /** Whether {@code entry} is owner-bound and its owner has exited: a restore now may claim it. */
     public boolean inGrace(Entry entry) {
         Track track = tracks.get(entry);

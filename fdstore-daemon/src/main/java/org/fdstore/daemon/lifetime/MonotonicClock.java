@@ -21,9 +21,25 @@ public final class MonotonicClock extends Clock {
         this(System.currentTimeMillis(), System.nanoTime());
     }
 
-    private MonotonicClock(long baseMillis, long baseNanos) {
+    /**
+     * A clock with another clock's anchor ({@link #baseMillis()}, {@link #baseNanos()}). {@link System#nanoTime()}
+     * reads CLOCK_MONOTONIC, which is the same for every process of the system, so a successor daemon built with its
+     * predecessor's anchor reports exactly the times the predecessor would: saved-at times and deadlines move over
+     * unchanged.
+     */
+    public MonotonicClock(long baseMillis, long baseNanos) {
         this.baseMillis = baseMillis;
         this.baseNanos = baseNanos;
+    }
+
+    /** The wall time at the anchor, in milliseconds since the epoch. */
+    public long baseMillis() {
+        return baseMillis;
+    }
+
+    /** {@link System#nanoTime()} at the anchor. */
+    public long baseNanos() {
+        return baseNanos;
     }
 
     @Override

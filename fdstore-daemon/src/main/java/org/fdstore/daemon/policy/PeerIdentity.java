@@ -73,6 +73,54 @@ public record PeerIdentity(int pid, int uid, int gid, int[] groups, String cgrou
         }
     }
 
+    /**
+     * The identity of the sender of a datagram whose SCM_CREDENTIALS are {@code credentials} (the notify socket).
+     * A datagram has no connection to take a pidfd from, and its sender may have exited (and its pid been reused)
+     * before it is read. So the /proc fields count only if a pidfd of the pid can be opened, the process there
+     * holds the credentials' uid and gid (as real, effective or saved ids), and it is still unreaped after the
+     * read; otherwise the identity keeps the kernel-checked uid and gid alone ({@link #verified()} false). Never
+     * fails.
+     */
+    public static PeerIdentity readSender(PeerCredentials credentials) {
+        if (credentials.pid() <= 0) return of(credentials);
+        try (Pidfd pidfd = Pidfd.open(credentials.pid())) {
+            Path proc = Path.of("/proc", Integer.toString(credentials.pid()));
+            if (!holdsIds(proc, credentials)) return of(credentials);
+            int[] groups = groups(proc);
+            String cgroup = cgroup(proc);
+            long userNamespace = userNamespace(proc);
+            if (groups == null || !pidfd.isAlive()) return of(credentials);
+            return new PeerIdentity(credentials.pid(), credentials.uid(), credentials.gid(), groups, cgroup,
+                    userNamespace, true);
+        } catch (LinuxException e) {
+            return of(credentials);
+        }
+    }
+
+    /** Whether the {@code Uid:} and {@code Gid:} lines of /proc/PID/status list the credentials' ids. */
+    static boolean holdsIds(Path proc, PeerCredentials credentials) {
+        try {
+            boolean uid = false;
+            boolean gid = false;
+            for (String line : Files.readAllLines(proc.resolve("status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("Uid:")) uid = lists(line, credentials.uid());
+                if (line.startsWith("Gid:")) gid = lists(line, credentials.gid());
+            }
+            return uid && gid;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether the real, effective or saved id on a {@code Uid:}/{@code Gid:} line is {@code id}. */
+    private static boolean lists(String line, int id) {
+        String[] words = line.substring(4).trim().split("\\s+");
+        for (int i = 0; i < Math.min(3, words.length); i++) {
+            if (Integer.parseUnsignedInt(words[i]) == id) return true;
+        }
+        return false;
+    }
+
     /** SO_PEERPIDFD, or on kernels before 6.5 pidfd_open of the pid (which leaves a small reuse window). */
     private static Pidfd peerPidfd(int pid, Fd socket) {
         try {

@@ -23,6 +23,8 @@ public final class PolicyFile {
     private final Quota.Defaults quotaDefaults;
     /** What the file looked like when it was last read, successfully or not; null before the first read. */
     private Stamp loaded;
+    /** The lines of the policy in force (the last that parsed), null before the first good load. */
+    private List<String> lines;
 
     private record Stamp(FileTime modified, long size, Object key) {}
 
@@ -58,7 +60,28 @@ public final class PolicyFile {
         } catch (IOException e) {
             throw new PolicyException(path.toString(), 0, "cannot be read: " + e.getMessage());
         }
-        return PolicyParser.parse(path.toString(), lines, adminGroup, quotaDefaults);
+        Policy policy = PolicyParser.parse(path.toString(), lines, adminGroup, quotaDefaults);
+        this.lines = List.copyOf(lines);
+        return policy;
+    }
+
+    /**
+     * Parses the lines another daemon had loaded from this file, as if read from it now: a successor enforces the
+     * policy its predecessor enforced even if the file has changed or broken since. A later change of the file is
+     * loaded as usual.
+     *
+     * @throws PolicyException if a line is wrong
+     */
+    public Policy adopt(List<String> lines) throws PolicyException {
+        loaded = stamp();
+        Policy policy = PolicyParser.parse(path.toString(), lines, adminGroup, quotaDefaults);
+        this.lines = List.copyOf(lines);
+        return policy;
+    }
+
+    /** The lines of the policy in force, or null if none loaded yet. */
+    public List<String> lines() {
+        return lines;
     }
 
     /** Whether the file differs from when it was last read (also true if it appeared or vanished). */

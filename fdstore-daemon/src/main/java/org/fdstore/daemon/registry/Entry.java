@@ -25,11 +25,16 @@ public final class Entry {
     private final long savedAtMillis;
     private final FdDescription description;
     private final Lifetime lifetime;
+    /**
+     * Whether other entries may carry the same name: true for entries stored through the systemd notify socket,
+     * whose fd store allows duplicate names; false for SAVE, whose names are unique in their namespace.
+     */
+    private final boolean sharedName;
     /** The mount the fd was opened through, read from fdinfo on first need; 0 until then, -1 if unreadable. */
     private int mountId;
 
     Entry(long id, String namespace, String name, Fd fd, byte[] metadata, PeerCredentials owner, long savedAtMillis,
-          FdDescription description, Lifetime lifetime) {
+          FdDescription description, Lifetime lifetime, boolean sharedName) {
         this.id = id;
         this.namespace = namespace;
         this.name = name;
@@ -39,6 +44,7 @@ public final class Entry {
         this.savedAtMillis = savedAtMillis;
         this.description = description;
         this.lifetime = lifetime;
+        this.sharedName = sharedName;
     }
 
     /** The entry's id, the smallest free integer ≥ 1 when it was saved. */
@@ -51,7 +57,7 @@ public final class Entry {
         return namespace;
     }
 
-    /** The entry's name, unique in its namespace, or "" if it has none. */
+    /** The entry's name, unique in its namespace unless {@link #sharedName()}, or "" if it has none. */
     public String name() {
         return name;
     }
@@ -76,6 +82,11 @@ public final class Entry {
         return savedAtMillis;
     }
 
+    /** The metadata saved with it; the array is the entry's own, so do not change it. */
+    public byte[] metadata() {
+        return metadata;
+    }
+
     /** Bytes of metadata it holds, for quotas. */
     public int metadataBytes() {
         return metadata.length;
@@ -89,6 +100,11 @@ public final class Entry {
     /** The lifetime chosen at save. */
     public Lifetime lifetime() {
         return lifetime;
+    }
+
+    /** Whether other entries of its namespace may have the same name (systemd's fd store rule). */
+    public boolean sharedName() {
+        return sharedName;
     }
 
     /** The mount id read from fdinfo, 0 if not read yet, -1 if it could not be. It never changes for an fd. */

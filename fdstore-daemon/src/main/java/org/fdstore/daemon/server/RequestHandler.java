@@ -15,6 +15,8 @@ import org.fdstore.linux.Fd;
 import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Pidfd;
+import org.fdstore.linux.Resource;
+import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.DecodedRequest;
 import org.fdstore.protocol.DropTarget;
 import org.fdstore.protocol.EntryInfo;
@@ -43,6 +45,7 @@ final class RequestHandler {
     private final EventLog log;
     private final int daemonPid;
     private final BulkRequests bulk;
+    private final java.time.Instant startedAt = java.time.Instant.now();
 
     RequestHandler(Store store, EventLog log, int daemonPid) {
         this.store = store;
@@ -122,6 +125,7 @@ final class RequestHandler {
                     fastPath(c, replyType, requestId, out);
                     yield null;
                 }
+                case Request.Status status -> new Reply.Reported(status());
                 case Request.Unknown unknown -> throw new Refusal(Errno.ENOSYS,
                         "message type 0x" + Integer.toHexString(unknown.code()) + " is not defined in version " + c.version);
                 case Request.Hello hello -> throw new IllegalStateException("HELLO is answered above");
@@ -134,6 +138,24 @@ final class RequestHandler {
                     "result", refusal.errno().name(), "reason", refusal.getMessage());
             out.reply(c, replyType, requestId, false, Reply.Failure.of(refusal.errno(), refusal.getMessage()), List.of());
         }
+    }
+
+    /** What STATUS answers: this process, the store's counts, and what the continuity layer adds. */
+    private DaemonStatus status() {
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        long limit;
+        try {
+            limit = Resource.openFileLimit();
+        } catch (LinuxException e) {
+            limit = 0;
+        }
+        String version = RequestHandler.class.getPackage().getImplementationVersion();
+        DaemonStatus.Builder b = DaemonStatus.builder().servingPid(daemonPid)
+                .counts(store.registry.size(), fds == null ? 0 : fds.length, limit, store.registry.capacity())
+                .startedAt(startedAt).version(version == null ? "dev" : version);
+        store.replication.describe(b);
+        store.statusSources.forEach(source -> source.accept(b));
+        return b.build();
     }
 
     private void greet(Connection c, DecodedRequest frame, ReplySink out) {
@@ -232,7 +254,7 @@ final class RequestHandler {
         Pidfd restorer = Store.ownerOf(c);
         if (restorer == null) return null;
         int pid = restorer.pid();
-        store.lifetimes.rebind(entry, restorer);
+        store.rebind(entry, restorer);
         return Integer.toString(pid);
     }
 

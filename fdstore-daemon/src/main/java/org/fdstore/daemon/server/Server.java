@@ -68,6 +68,8 @@ public final class Server {
     private final RequestHandler handler;
     private final EventFd wake;
     private final Map<Long, Connection> connections = new HashMap<>();
+    /** Other fds the loop polls for their owners (the systemd notify socket), by token. */
+    private final Map<Long, Watched> watched = new HashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Arena arena = Arena.ofShared();
     private final MemorySegment in = arena.allocate(Limits.MAX_FRAME, 8);
@@ -80,6 +82,17 @@ public final class Server {
     private long lastPolicyCheck;
     private long nextToken = 2;
     private boolean accepting = true;
+    /** Told of every change; owns the daemon-to-daemon connections. */
+    private final Replication replication;
+    /** Replies that wait until the changes they acknowledge reach the mirrors, in the order they were made. */
+    private final List<HeldReply> held = new ArrayList<>();
+    /** Null while serving; else the GOAWAY reason being drained for. */
+    private Reply.GoAway.Reason drainReason;
+    private String drainMessage;
+    private long drainDeadlineNanos;
+    /** When a requested shutdown's lame-duck period ends ({@link System#nanoTime()}); meaningful if requested. */
+    private volatile long shutdownAtNanos;
+    private volatile boolean shutdownRequested;
     /** Duplicated fds held by replies that wait for slow clients, across all connections. */
     private int queuedFds;
     private Epoll epoll;
@@ -102,6 +115,16 @@ public final class Server {
      */
     public Server(Fd listener, Registry registry, EventLog log, AuditLog audit, Clock clock, ServerLimits limits,
                   Policy policy, PolicyFile policyFile) throws LinuxException {
+        this(listener, registry, log, audit, clock, limits, policy, policyFile, Replication.NONE);
+    }
+
+    /**
+     * A server whose changes go to {@code replication} before they are acknowledged (see {@link Replication}).
+     * The caller keeps ownership of {@code listener}.
+     */
+    public Server(Fd listener, Registry registry, EventLog log, AuditLog audit, Clock clock, ServerLimits limits,
+                  Policy policy, PolicyFile policyFile, Replication replication) throws LinuxException {
+        this.replication = replication;
         this.listener = listener;
         this.log = log;
         this.limits = limits;
@@ -109,6 +132,7 @@ public final class Server {
         this.policyFile = policyFile;
         this.store = new Store(registry, policy, audit, clock, new EpollWatcher(),
                 FastPathIndex.create(registry.capacity()));
+        this.store.replication = replication;
         this.handler = new RequestHandler(store, log, Unistd.getpid());
         this.wake = EventFd.create();
     }
@@ -122,11 +146,15 @@ public final class Server {
             epoll = e;
             epoll.add(listener, Epoll.EPOLLIN, LISTENER);
             epoll.add(wake.fd(), Epoll.EPOLLIN, WAKE);
+            for (Map.Entry<Long, Watched> w : watched.entrySet()) epoll.add(w.getValue().fd(), Epoll.EPOLLIN, w.getKey());
             lastPolicyCheck = clock.millis();
+            replication.start(this);
             while (!stopping) {
                 int ready = epoll.await(store.lifetimes.millisUntilNextDeadline(TICK_MILLIS));
                 for (int i = 0; i < ready; i++) dispatch(epoll.token(i), epoll.events(i));
                 tick();
+                releaseHeld();
+                if (drainReason != null) finishDrainIfDone();
             }
         } finally {
             connections.values().forEach(c -> disconnect(c, "daemon stopping"));
@@ -161,6 +189,35 @@ public final class Server {
         return finished.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Has the loop poll {@code fd} too, calling {@code handler} on the loop's thread whenever it is readable: the
+     * hook for front doors other than the store socket. Call before {@link #run()}. The caller keeps ownership of
+     * {@code fd} and keeps it open until run returns.
+     */
+    public void watchReadable(Fd fd, ReadableHandler handler) {
+        if (epoll != null) throw new IllegalStateException("watchReadable must be called before run()");
+        watched.put(nextToken++, new Watched(fd, handler));
+    }
+
+    /**
+     * Has every STATUS reply also carry what {@code source} adds (keys of its own, lower_snake_case, not those of
+     * version 1). Call before {@link #run()}; the source runs on the loop's thread.
+     */
+    public void addStatusSource(java.util.function.Consumer<org.fdstore.protocol.DaemonStatus.Builder> source) {
+        if (epoll != null) throw new IllegalStateException("addStatusSource must be called before run()");
+        store.statusSources.add(source);
+    }
+
+    /** The store the loop serves, for the front doors registered with {@link #watchReadable}; loop thread only. */
+    public Store store() {
+        return store;
+    }
+
+    /** Waits up to {@code timeoutMillis} for the loop to end by itself; true if it has. */
+    public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
+        return finished.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
     /** How many clients are connected; for status. Approximate when read from another thread. */
     public int connectionCount() {
         return connections.size();
@@ -169,10 +226,14 @@ public final class Server {
     private void dispatch(long token, int events) throws LinuxException {
         if (Lifetimes.owns(token)) {
             store.lifetimes.handle(token, events);
+        } else if (token >= Replication.TOKEN_BASE) {
+            replication.handle(token, events);
         } else if (token == LISTENER) {
             acceptAll();
         } else if (token == WAKE) {
             wake.drain();
+        } else if (watched.containsKey(token)) {
+            watched.get(token).handler().readable(events);
         } else {
             Connection c = connections.get(token);
             if (c != null) serve(c, events);
@@ -229,9 +290,9 @@ public final class Server {
                 }
                 queuedFds += c.queuedFds() - before;
                 if (!drained) return;
-                epoll.modify(c.socket, Epoll.EPOLLIN, c.token);
+                epoll.modify(c.socket, drainReason != null ? 0 : Epoll.EPOLLIN, c.token);
             }
-            if (!c.hasQueued()) readRequests(c);
+            if (!c.hasQueued() && drainReason == null) readRequests(c);
         } catch (LinuxException e) {
             disconnect(c, e.getMessage());
         }
@@ -251,6 +312,11 @@ public final class Server {
             if (r == null) return;
             if (r.endOfStream()) {
                 disconnect(c, "hangup");
+                return;
+            }
+            if (c.version == 0 && r.length() >= Limits.HEADER_SIZE
+                    && Replication.isContinuityType(in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 5) & 0xFF)) {
+                handOff(c, r);
                 return;
             }
             handleFrame(c, r);
@@ -279,11 +345,24 @@ public final class Server {
         handler.handle(c, frame, r.fds(), sink);
     }
 
+    /** A daemon-to-daemon connection: it leaves the loop's clients and goes to the continuity layer. */
+    private void handOff(Connection c, Received r) throws LinuxException {
+        connections.remove(c.token);
+        epoll.remove(c.socket);
+        log.log("continuity_connect", "conn", c.token, "pid", c.peer.pid(),
+                "uid", Integer.toUnsignedString(c.peer.uid()));
+        replication.attach(c.socket, c.peer, inView.clear().limit((int) r.length()), r.fds());
+    }
+
     private void tick() throws LinuxException {
+        replication.tick();
+        if (shutdownRequested && drainReason == null && System.nanoTime() - shutdownAtNanos >= 0) {
+            drain(Reply.GoAway.Reason.SHUTDOWN, "the store is shutting down");
+        }
         store.lifetimes.expireDue();
         store.audit.tick();
         reloadPolicyIfDue();
-        if (!accepting && !stopping) {
+        if (!accepting && !stopping && drainReason == null) {
             epoll.modify(listener, Epoll.EPOLLIN, LISTENER);
             accepting = true;
         }
@@ -323,6 +402,126 @@ public final class Server {
         }
     }
 
+    /** The registry, for the continuity layer; only the loop's thread touches it. */
+    public Registry registry() {
+        return store.registry;
+    }
+
+    /** The entries' lifetimes, for the continuity layer; only the loop's thread touches them. */
+    public Lifetimes lifetimes() {
+        return store.lifetimes;
+    }
+
+    /** The policy in force. */
+    public Policy policy() {
+        return store.policy();
+    }
+
+    /** The loop's epoll set, for the continuity layer's sockets (tokens from {@link Replication#TOKEN_BASE}). */
+    public Watcher watcher() {
+        return new EpollWatcher();
+    }
+
+    /**
+     * Stores an entry that moved over from another daemon, under its old id and in its old lifetime state; takes
+     * ownership of {@code fd} and {@code owner}. Called on the loop's thread ({@link Replication#start}).
+     * {@code sharedName}: the entry's name may be shared (it came through the systemd notify socket).
+     *
+     * @throws org.fdstore.daemon.registry.Refusal if the id or name is taken; both fds are closed then
+     */
+    public org.fdstore.daemon.registry.Entry adopt(long id, Fd fd, String namespace, String name, byte[] metadata,
+            PeerCredentials saver, long savedAtMillis, org.fdstore.protocol.Lifetime lifetime, org.fdstore.linux.Pidfd owner,
+            int boundPid, long ownerExitedAtMillis, boolean sharedName) throws org.fdstore.daemon.registry.Refusal {
+        return store.adopt(id, fd, namespace, name, metadata, saver, savedAtMillis, lifetime, owner, boundPid,
+                ownerExitedAtMillis, sharedName);
+    }
+
+    /**
+     * Asks for a clean stop after {@code lameDuckMillis}: the loop serves (and accepts a successor) until then, then
+     * drains with GOAWAY(shutdown). A handover started meanwhile wins. Thread safe.
+     */
+    public void requestShutdown(long lameDuckMillis) {
+        shutdownAtNanos = System.nanoTime() + lameDuckMillis * 1_000_000L;
+        shutdownRequested = true;
+        try {
+            wake.signal();
+        } catch (LinuxException ignored) {
+            // The loop has stopped.
+        }
+    }
+
+    /**
+     * Stops accepting and reading requests, lets the replies of every request already read reach their clients
+     * (for at most the slow-client limit, capped at 2 s), then sends each client a GOAWAY with {@code reason} and
+     * stops the loop. Every request read was answered; a request not read was not carried out, so a client may
+     * resend it. Called on the loop's thread; a second call is ignored.
+     */
+    public void drain(Reply.GoAway.Reason reason, String message) {
+        if (drainReason != null) return;
+        drainReason = reason;
+        drainMessage = message;
+        drainDeadlineNanos = System.nanoTime() + Math.min(limits.slowClientMillis(), 2_000) * 1_000_000L;
+        try {
+            epoll.remove(listener);
+        } catch (LinuxException ignored) {
+            // Not in the set (accepting was paused): nothing to undo.
+        }
+        accepting = false;
+        for (Connection c : connections.values()) {
+            try {
+                epoll.modify(c.socket, c.hasQueued() ? Epoll.EPOLLOUT : 0, c.token);
+            } catch (LinuxException e) {
+                // Its socket failed: it goes when the drain ends.
+            }
+        }
+        log.log("draining", "reason", reason.name().toLowerCase(java.util.Locale.ROOT),
+                "connections", connections.size());
+    }
+
+    /** Why the loop stopped or is stopping: a GOAWAY reason, or null if it was not drained. */
+    public Reply.GoAway.Reason drainReason() {
+        return drainReason;
+    }
+
+    private void finishDrainIfDone() {
+        boolean waiting = false;
+        for (Connection c : connections.values()) waiting |= c.hasQueued() && !c.peerGone;
+        if (waiting && System.nanoTime() - drainDeadlineNanos < 0) return;
+        replication.flush();
+        releaseHeld();
+        int length = ReplyCodec.encode(Limits.ERROR_REPLY_TYPE, 0, false, new Reply.GoAway(drainReason, drainMessage), 0,
+                outView.clear());
+        for (Connection c : List.copyOf(connections.values())) {
+            try {
+                if (!c.hasQueued() && !c.peerGone) Socket.sendmsg(c.socket, out, length, List.of(), Socket.MSG_DONTWAIT);
+            } catch (LinuxException ignored) {
+                // The client is gone or its socket is full: it sees the connection close instead.
+            }
+            disconnect(c, "goaway");
+        }
+        stopping = true;
+    }
+
+    /** Sends the replies held back for the changes that have now reached the mirrors. */
+    private void releaseHeld() {
+        if (replication.pending()) replication.flush();
+        if (held.isEmpty()) return;
+        List<HeldReply> ready = List.copyOf(held);
+        held.clear();
+        for (HeldReply h : ready) {
+            try {
+                if (!connections.containsKey(h.connection().token) || h.connection().peerGone) continue;
+                MemorySegment.copy(h.bytes(), 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, h.bytes().length);
+                sink.send(h.connection(), h.bytes().length, h.fds());
+            } finally {
+                h.fds().forEach(Fd::close);
+            }
+        }
+    }
+
+    /** A reply encoded while changes waited for the mirrors, with its own duplicates of the fds it carries. */
+    private record HeldReply(Connection connection, byte[] bytes, List<Fd> fds) {}
+
     /** Number of entries stored; for status and tests. Approximate when read from another thread. */
     public int entryCount() {
         return store.registry.size();
@@ -339,6 +538,9 @@ public final class Server {
         c.close();
         log.log("disconnect", "conn", c.token, "pid", c.peer.pid(), "reason", reason);
     }
+
+    /** A polled fd of {@link #watchReadable} and what handles it. */
+    private record Watched(Fd fd, ReadableHandler handler) {}
 
     /** The lifetimes' view of the epoll set. */
     private final class EpollWatcher implements Watcher {
@@ -363,6 +565,27 @@ public final class Server {
         public void reply(Connection c, int replyType, long requestId, boolean continues, Reply reply, List<Fd> fds) {
             if (!connections.containsKey(c.token) || c.peerGone) return;
             int length = ReplyCodec.encode(replyType, requestId, continues, reply, fds.size(), outView.clear());
+            if (replication.pending() || !held.isEmpty()) {
+                hold(c, length, fds);
+                return;
+            }
+            send(c, length, fds);
+        }
+
+        private void hold(Connection c, int length, List<Fd> fds) {
+            List<Fd> copies = new ArrayList<>(fds.size());
+            try {
+                for (Fd fd : fds) copies.add(fd.duplicate());
+            } catch (LinuxException e) {
+                copies.forEach(Fd::close);
+                disconnect(c, "cannot hold a reply: " + e.getMessage());
+                return;
+            }
+            held.add(new HeldReply(c, out.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), copies));
+        }
+
+        /** Sends the reply of {@code length} bytes in the send buffer now, or queues it behind earlier ones. */
+        void send(Connection c, int length, List<Fd> fds) {
             try {
                 int before = c.queuedFds();
                 if (!c.send(out, length, fds, System.nanoTime(), limits.maxQueuedFds() - queuedFds)) {

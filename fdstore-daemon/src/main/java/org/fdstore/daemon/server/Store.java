@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.fdstore.daemon.fastpath.FastPathIndex;
 import org.fdstore.daemon.lifetime.Expiry;
 import org.fdstore.daemon.lifetime.Lifetimes;
@@ -16,17 +18,23 @@ import org.fdstore.daemon.registry.Entry;
 import org.fdstore.daemon.registry.Refusal;
 import org.fdstore.daemon.registry.Registry;
 import org.fdstore.linux.Errno;
+import org.fdstore.linux.Fd;
+import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Pidfd;
+import org.fdstore.protocol.DaemonStatus;
+import org.fdstore.protocol.Lifetime;
 
 /**
  * The registry with everything that must change along with it: quotas, lifetimes and the audit trail. Every entry
  * enters through {@link #add} and leaves through {@link #release}, so that counts, epoll registrations and pidfds
  * never disagree with the registry, and a stored fd always leaves the epoll set before it is closed.
  *
- * <p>Not thread safe: the event loop owns it.
+ * <p>Public for the daemon's other front doors (the systemd notify socket), which reach it through
+ * {@link Server#store()}. Not thread safe: the event loop owns it, and those front doors run on it.
  */
-final class Store implements Lifetimes.Ender {
+public final class Store implements Lifetimes.Ender {
     final Registry registry;
     final Quotas quotas = new Quotas();
     final Lifetimes lifetimes;
@@ -34,6 +42,10 @@ final class Store implements Lifetimes.Ender {
     /** The fast-path index: every entry not owner-bound, published after it is stored and before its fd closes. */
     final FastPathIndex fastPath;
     private final Clock clock;
+    /** Add their keys to every STATUS reply, after the continuity layer's (the notify socket's state). */
+    final List<Consumer<DaemonStatus.Builder>> statusSources = new ArrayList<>();
+    /** Told of every change, before the change is acknowledged. */
+    Replication replication = Replication.NONE;
     /** The policy in force; replaced whole on reload. */
     private Policy policy;
 
@@ -46,7 +58,8 @@ final class Store implements Lifetimes.Ender {
         this.lifetimes = new Lifetimes(watcher, clock, this);
     }
 
-    Policy policy() {
+    /** The policy in force. */
+    public Policy policy() {
         return policy;
     }
 
@@ -74,11 +87,40 @@ final class Store implements Lifetimes.Ender {
      *     still the caller's
      */
     List<Entry> addAll(Connection c, List<PreparedSave> batch) throws Refusal {
+        return store(c.peer, batch, false, () -> ownerOf(c));
+    }
+
+    /**
+     * Stores {@code fd} under a name other entries may share (systemd's FDSTORE=1), for {@code sender}, checking
+     * capacity and quotas first. On success the registry owns the fd.
+     *
+     * @param lifetime must not be owner-bound: a datagram's sender has no connection to watch
+     * @throws Refusal ENOSPC or EDQUOT; nothing changed, the fd is still the caller's
+     */
+    public Entry addShared(PeerCredentials sender, Fd fd, FdDescription description, String namespace, String name,
+                           Lifetime lifetime) throws Refusal {
+        if (lifetime.ownerBound()) throw new IllegalArgumentException("a shared-name entry cannot be owner-bound");
+        PreparedSave save = new PreparedSave(fd, description, namespace, name, new byte[0], lifetime);
+        return store(sender, List.of(save), true, () -> null).getFirst();
+    }
+
+    /** Every entry named {@code namespace/name}, by id. */
+    public List<Entry> named(String namespace, String name) {
+        return registry.allNamed(namespace, name);
+    }
+
+    /** The audit trail. */
+    public AuditLog audit() {
+        return audit;
+    }
+
+    private List<Entry> store(PeerCredentials peer, List<PreparedSave> batch, boolean sharedName,
+                              Supplier<Pidfd> owner) throws Refusal {
         int needed = 0;
         Set<String> names = batch.size() > 1 ? new HashSet<>() : Set.of();
         for (int i = 0; i < batch.size(); i++) {
             PreparedSave save = batch.get(i);
-            if (!save.name().isEmpty()) {
+            if (!save.name().isEmpty() && !sharedName) {
                 Entry existing = registry.named(save.namespace(), save.name());
                 if (existing != null) {
                     throw new Refusal(Errno.EEXIST, item(batch, i) + "an entry named \"" + save.name()
@@ -100,12 +142,12 @@ final class Store implements Lifetimes.Ender {
         try {
             for (; charged < batch.size(); charged++) {
                 PreparedSave save = batch.get(charged);
-                quotas.check(policy, c.peer.uid(), save.namespace(), save.metadata().length);
-                quotas.charge(c.peer.uid(), save.namespace(), save.metadata().length);
+                quotas.check(policy, peer.uid(), save.namespace(), save.metadata().length);
+                quotas.charge(peer.uid(), save.namespace(), save.metadata().length);
             }
         } catch (Refusal r) {
             for (int i = 0; i < charged; i++) {
-                quotas.credit(c.peer.uid(), batch.get(i).namespace(), batch.get(i).metadata().length);
+                quotas.credit(peer.uid(), batch.get(i).namespace(), batch.get(i).metadata().length);
             }
             throw new Refusal(r.errno(), item(batch, charged) + r.getMessage());
         }
@@ -113,8 +155,9 @@ final class Store implements Lifetimes.Ender {
         List<Entry> entries = new ArrayList<>(batch.size());
         for (PreparedSave save : batch) {
             Entry entry = registry.add(save.fd(), save.description(), save.namespace(), save.name(),
-                    save.metadata(), c.peer, now, save.lifetime());
-            lifetimes.track(entry, save.lifetime().ownerBound() ? ownerOf(c) : null);
+                    save.metadata(), peer, now, save.lifetime(), sharedName);
+            lifetimes.track(entry, save.lifetime().ownerBound() ? owner.get() : null);
+            replication.added(entry, lifetimes.owner(entry));
             // Owner-bound entries stay off the index: a restore in their grace must rebind them, which only the
             // socket path does.
             if (!save.lifetime().ownerBound()) fastPath.publish(entry.id(), entry.fd());
@@ -143,12 +186,45 @@ final class Store implements Lifetimes.Ender {
     }
 
     /** Removes {@code entry} everywhere and closes its fd (after any reply carrying it was sent or queued). */
-    void release(Entry entry) {
+    public void release(Entry entry) {
         // Before anything may close the fd: a fast-path client racing with this sees the sequence change.
         fastPath.unpublish(entry.id());
+        replication.removed(entry);
         lifetimes.forget(entry);
         if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
         entry.fd().close();
+    }
+
+    /** Binds an entry in its grace to the process that restored it (see {@link Lifetimes#rebind}). */
+    void rebind(Entry entry, Pidfd restorer) {
+        lifetimes.rebind(entry, restorer);
+        Pidfd bound = lifetimes.owner(entry);
+        if (bound != null) replication.rebound(entry, bound);
+    }
+
+    /**
+     * Stores an entry that moved over from another daemon under its old id, in its old lifetime state; takes
+     * ownership of {@code fd} and {@code owner}. Quotas are charged but not checked: the entry was accepted before.
+     *
+     * @throws Refusal EEXIST if the id or name is taken (a corrupt stream); nothing changed, both fds closed
+     */
+    Entry adopt(long id, Fd fd, String namespace, String name, byte[] metadata, PeerCredentials saver,
+                long savedAtMillis, Lifetime lifetime, Pidfd owner, int boundPid, long ownerExitedAtMillis,
+                boolean sharedName) throws Refusal {
+        Entry entry;
+        try {
+            entry = registry.restore(id, fd, fd.describe(), namespace, name, metadata, saver, savedAtMillis, lifetime,
+                    sharedName);
+        } catch (Refusal | LinuxException e) {
+            fd.close();
+            if (owner != null) owner.close();
+            if (e instanceof Refusal r) throw r;
+            throw new Refusal(((LinuxException) e).errno(), "cannot describe entry " + id + ": " + e.getMessage());
+        }
+        quotas.charge(saver.uid(), namespace, metadata.length);
+        lifetimes.adopt(entry, owner, boundPid, ownerExitedAtMillis);
+        if (!lifetime.ownerBound()) fastPath.publish(entry.id(), entry.fd());
+        return entry;
     }
 
     /** A lifetime ended: logs the expiry and releases the entry. */

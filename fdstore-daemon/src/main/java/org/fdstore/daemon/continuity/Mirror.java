@@ -1,0 +1,274 @@
+package org.fdstore.daemon.continuity;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fdstore.daemon.DaemonConfig;
+import org.fdstore.daemon.lifetime.MonotonicClock;
+import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.linux.Epoll;
+import org.fdstore.linux.Fd;
+import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.Pidfd;
+import org.fdstore.linux.Received;
+import org.fdstore.linux.Socket;
+import org.fdstore.linux.Unistd;
+import org.fdstore.protocol.FrameHeader;
+import org.fdstore.protocol.Limits;
+import org.fdstore.protocol.ProtocolException;
+
+/**
+ * The mirror side of continuity: attaches to the serving daemon, holds a duplicate of every stored fd and follows
+ * each change, until the server retires it (it then exits), promotes it (a handover), or dies (a failover: the
+ * mirror reads every frame still queued in the stream, then takes the serving lock). The one that gets the lock
+ * serves; another mirror that loses the race retires.
+ *
+ * <p>Not thread safe: one thread follows.
+ */
+public final class Mirror implements AutoCloseable {
+    /** How long to wait for a dead server's process to be gone entirely (its lock released) after its stream ended. */
+    private static final long EXIT_WAIT_MILLIS = 10_000;
+    /** How long to wait for the serving lock once the server is gone or has promoted us. */
+    private static final long LOCK_WAIT_MILLIS = 3_000;
+
+    /** One entry the mirror holds: its record, its fd, and its owner's pidfd (or null). */
+    public record Held(EntryRecord record, Fd fd, Pidfd owner) {
+        void close() {
+            fd.close();
+            if (owner != null) owner.close();
+        }
+    }
+
+    /**
+     * What a promoted mirror serves with; its fds are the caller's.
+     *
+     * @param policyLines the policy text in force at the server, or null for the built-in policy
+     * @param transition {@code handover} or {@code failover}
+     * @param pauseStartNanos System.nanoTime() at which the old server stopped serving (handover) or its stream ended
+     */
+    public record Takeover(DaemonConfig config, List<String> policyLines, Fd listener, ServingLock lock,
+                           MonotonicClock clock, History history, List<Held> entries, String transition,
+                           long pauseStartNanos) {}
+
+    private final EventLog log;
+    private final String role;
+    private final Fd socket;
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment buffer = arena.allocate(Limits.MAX_FRAME, 8);
+    private final Map<Long, Held> entries = new HashMap<>();
+    private DaemonConfig config;
+    private List<String> policyLines;
+    private Fd listener;
+    private MonotonicClock clock;
+    private History history;
+    private Pidfd server;
+
+    private Mirror(EventLog log, String role, Fd socket) {
+        this.log = log;
+        this.role = role;
+        this.socket = socket;
+    }
+
+    /**
+     * Attaches to the daemon serving {@code socketPath} and follows it.
+     *
+     * @param successor true for an upgrade successor (it asks for the handover once loaded), false for a standby
+     * @return what to serve with once this process is to serve; null if it was retired or another process serves
+     * @throws IOException if no daemon serves there or it refused the attach
+     */
+    public static Takeover follow(Path socketPath, boolean successor, EventLog log)
+            throws IOException, InterruptedException {
+        Fd socket = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0);
+        try (Mirror m = new Mirror(log, successor ? "successor" : "standby", socket)) {
+            Socket.connect(socket, socketPath.toString());
+            return m.run(socketPath, successor);
+        }
+    }
+
+    private Takeover run(Path socketPath, boolean successor) throws IOException, InterruptedException {
+        ByteBuffer b = Frames.begin(buffer.asByteBuffer());
+        b.put((byte) (successor ? Frames.ROLE_SUCCESSOR : Frames.ROLE_STANDBY));
+        Socket.sendmsg(socket, buffer, Frames.end(b, Frames.ATTACH, 0), List.of(), 0);
+        boolean loaded = false;
+        while (true) {
+            Received r = Socket.recvmsg(socket, buffer, 0);
+            if (r.endOfStream()) {
+                if (config == null) {
+                    throw new IOException("the daemon on " + socketPath + " closed the connection before it sent its"
+                            + " configuration (not the same uid? see its log)");
+                }
+                return serverGone(socketPath, loaded);
+            }
+            ByteBuffer frame = buffer.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN).limit((int) r.length());
+            FrameHeader header;
+            try {
+                header = Frames.read(frame, r.fds().size());
+            } catch (ProtocolException e) {
+                r.closeFds();
+                throw new IOException("malformed frame from the daemon: " + e.getMessage());
+            }
+            switch (header.type()) {
+                case Frames.CONFIG -> config(frame, r.fds());
+                case Frames.CHANGES -> apply(frame, r.fds());
+                case Frames.SNAPSHOT_DONE -> {
+                    int expected = frame.getInt();
+                    loaded = true;
+                    log.log("mirror_loaded", "role", role, "pid", Unistd.getpid(), "server_pid", server.pid(),
+                            "entries", entries.size(), "result", expected == entries.size() ? "ok" : "count_mismatch");
+                    if (successor) {
+                        ByteBuffer ready = Frames.begin(buffer.asByteBuffer());
+                        Socket.sendmsg(socket, buffer, Frames.end(ready, Frames.READY, 0), List.of(), 0);
+                    }
+                }
+                case Frames.RETIRE -> {
+                    log.log("retired", "role", role, "pid", Unistd.getpid(), "entries_closed", entries.size());
+                    return null;
+                }
+                case Frames.PROMOTE -> {
+                    long stoppedAt = frame.getLong();
+                    ServingLock lock = ServingLock.acquire(socketPath, LOCK_WAIT_MILLIS);
+                    if (lock == null) return lost(socketPath);
+                    return takeover(lock, "handover", stoppedAt);
+                }
+                default -> {
+                    r.closeFds();
+                    throw new IOException("unexpected frame " + Frames.name(header.type()) + " from the daemon");
+                }
+            }
+        }
+    }
+
+    /** The server's stream ended: it died (or dropped us). Serve if its lock can be had. */
+    private Takeover serverGone(Path socketPath, boolean loaded) throws IOException, InterruptedException {
+        long endedAt = System.nanoTime();
+        log.log("server_gone", "role", role, "pid", Unistd.getpid(), "server_pid", server.pid());
+        if (!exited(server, EXIT_WAIT_MILLIS)) {
+            log.log("retired", "role", role, "pid", Unistd.getpid(), "reason", "the server dropped this mirror");
+            return null;
+        }
+        if (!loaded) {
+            log.log("retired", "role", role, "pid", Unistd.getpid(), "reason", "the server died before the snapshot completed");
+            return null;
+        }
+        ServingLock lock = ServingLock.acquire(socketPath, LOCK_WAIT_MILLIS);
+        if (lock == null) return lost(socketPath);
+        return takeover(lock, "failover", endedAt);
+    }
+
+    /**
+     * Whether the process exits within {@code millis}: its pidfd turns readable as soon as it has exited (a zombie
+     * that its reaper has not collected yet has exited, and has released its lock).
+     */
+    private static boolean exited(Pidfd process, long millis) throws LinuxException {
+        try (Epoll epoll = Epoll.create(1)) {
+            epoll.add(process.fd(), Epoll.EPOLLIN, 0);
+            return epoll.await((int) millis) > 0;
+        }
+    }
+
+    private Takeover lost(Path socketPath) {
+        log.log("retired", "role", role, "pid", Unistd.getpid(),
+                "reason", "pid " + ServingLock.holder(socketPath) + " serves " + socketPath);
+        return null;
+    }
+
+    private Takeover takeover(ServingLock lock, String transition, long pauseStartNanos) {
+        List<Held> held = new ArrayList<>(entries.values());
+        entries.clear();
+        Fd l = listener;
+        listener = null;
+        return new Takeover(config, policyLines, l, lock, clock, history, held, transition, pauseStartNanos);
+    }
+
+    private void config(ByteBuffer frame, List<Fd> fds) throws IOException {
+        if (fds.size() != 2) {
+            fds.forEach(Fd::close);
+            throw new IOException("CONFIG with " + fds.size() + " fds, not 2");
+        }
+        listener = fds.get(0);
+        try (Fd serverLog = fds.get(1)) {
+            // Log where the server logs, whatever this process was started with.
+            Unistd.dup2(serverLog, 1);
+            Unistd.dup2(serverLog, 2);
+        }
+        Map<String, String> pairs = new LinkedHashMap<>();
+        int count = frame.getInt();
+        for (int i = 0; i < count; i++) pairs.put(EntryRecord.getString(frame), EntryRecord.getString(frame));
+        boolean hasPolicy = frame.get() == 1;
+        byte[] text = new byte[frame.getInt()];
+        frame.get(text);
+        policyLines = hasPolicy ? List.of(new String(text, StandardCharsets.UTF_8).split("\n", -1)) : null;
+        clock = new MonotonicClock(frame.getLong(), frame.getLong());
+        // Not SO_PEERPIDFD: a connection's peer is whoever called listen(), the first daemon of the chain.
+        server = Pidfd.open(Integer.parseInt(pairs.getOrDefault("serving_pid", "0")));
+        config = Settings.config(pairs);
+        history = History.from(pairs);
+        log.log("following", "role", role, "pid", Unistd.getpid(), "server_pid", server.pid(),
+                "socket", config.socket());
+    }
+
+    private void apply(ByteBuffer frame, List<Fd> fds) throws IOException {
+        int next = 0;
+        try {
+            int count = frame.getInt();
+            for (int i = 0; i < count; i++) {
+                int op = frame.get();
+                switch (op) {
+                    case ChangeBatch.ADD -> {
+                        EntryRecord record = EntryRecord.decode(frame);
+                        Fd fd = fds.get(next++);
+                        Pidfd owner = record.hasOwnerFd() ? Pidfd.adopt(fds.get(next++), record.boundPid()) : null;
+                        Held old = entries.put(record.id(), new Held(record, fd, owner));
+                        if (old != null) old.close();
+                    }
+                    case ChangeBatch.REMOVE -> {
+                        Held old = entries.remove(frame.getLong());
+                        if (old != null) old.close();
+                    }
+                    case ChangeBatch.REBIND -> {
+                        long id = frame.getLong();
+                        int pid = frame.getInt();
+                        Pidfd owner = Pidfd.adopt(fds.get(next++), pid);
+                        Held old = entries.get(id);
+                        if (old == null) {
+                            owner.close();
+                            continue;
+                        }
+                        if (old.owner() != null) old.owner().close();
+                        EntryRecord r = old.record();
+                        entries.put(id, new Held(new EntryRecord(r.id(), r.namespace(), r.name(), r.metadata(),
+                                r.saver(), r.savedAtMillis(), r.lifetime(), pid, 0, true, r.sharedName()), old.fd(),
+                                owner));
+                    }
+                    default -> throw new IllegalArgumentException("change type " + op);
+                }
+            }
+            if (next != fds.size()) throw new IllegalArgumentException(fds.size() + " fds for " + next + " uses");
+        } catch (RuntimeException e) {
+            for (int i = next; i < fds.size(); i++) fds.get(i).close();
+            throw new IOException("malformed CHANGES frame from the daemon: " + e.getMessage());
+        }
+    }
+
+    /** Closes the connection and whatever is still held (nothing after a takeover). */
+    @Override
+    public void close() {
+        socket.close();
+        if (server != null) server.close();
+        if (listener != null) listener.close();
+        entries.values().forEach(Held::close);
+        entries.clear();
+        arena.close();
+    }
+
+}

@@ -1,0 +1,59 @@
+package org.fdstore.daemon.continuity;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.fdstore.daemon.DaemonConfig;
+import org.fdstore.daemon.server.ServerLimits;
+
+/**
+ * A daemon's configuration as the (key, value) strings of the CONFIG frame, so that a successor or a standby runs
+ * with the options of the daemon it follows whatever its own command line said.
+ *
+ * <p>Stateless and thread safe.
+ */
+final class Settings {
+    private Settings() {}
+
+    /** The pairs for {@code config}. */
+    static Map<String, String> of(DaemonConfig config) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("socket", config.socket().toString());
+        m.put("max_entries", Integer.toString(config.maxEntries()));
+        m.put("max_connections", Integer.toString(config.limits().maxConnections()));
+        m.put("max_queued_fds", Integer.toString(config.limits().maxQueuedFds()));
+        m.put("slow_client_ms", Long.toString(config.limits().slowClientMillis()));
+        if (config.policy() != null) m.put("policy", config.policy().toString());
+        if (config.adminGroup() != null) m.put("admin_group", config.adminGroup());
+        if (config.auditLog() != null) m.put("audit_log", config.auditLog().toString());
+        m.put("mirror", Boolean.toString(config.mirror()));
+        m.put("lame_duck_ms", Long.toString(config.lameDuckMillis()));
+        if (config.notifySocket() != null) m.put("notify_socket", config.notifySocket());
+        return m;
+    }
+
+    /**
+     * The configuration the pairs describe.
+     *
+     * @throws IllegalArgumentException if a key is missing or a number malformed
+     */
+    static DaemonConfig config(Map<String, String> m) {
+        ServerLimits limits = new ServerLimits(integer(m, "max_connections"), integer(m, "max_queued_fds"),
+                Long.parseLong(required(m, "slow_client_ms")));
+        return new DaemonConfig(Path.of(required(m, "socket")), integer(m, "max_entries"), limits,
+                m.containsKey("policy") ? Path.of(m.get("policy")) : null, m.get("admin_group"),
+                m.containsKey("audit_log") ? Path.of(m.get("audit_log")) : null,
+                Boolean.parseBoolean(required(m, "mirror")), Long.parseLong(required(m, "lame_duck_ms")),
+                m.get("notify_socket"));
+    }
+
+    private static int integer(Map<String, String> m, String key) {
+        return Integer.parseInt(required(m, key));
+    }
+
+    private static String required(Map<String, String> m, String key) {
+        String v = m.get(key);
+        if (v == null) throw new IllegalArgumentException("CONFIG lacks " + key);
+        return v;
+    }
+}
