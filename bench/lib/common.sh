@@ -72,12 +72,14 @@ write_fdstore_wrapper() {
   chmod +x "$out"
 }
 
-# start_store_daemon SOCKET LOG : starts `fdstore daemon` in the background and waits until it answers.
+# start_store_daemon SOCKET LOG : starts `fdstore daemon` in the background and waits until it answers. It runs as
+# shipped (with its hot standby); $FDSTORE_BENCH_DAEMON_ARGS adds options, e.g. --no-mirror for the store alone.
 # Sets store_pid. The caller stops it with stop_store_daemon (in its cleanup trap).
 store_pid=
 start_store_daemon() {
   local socket=$1 log=$2 deadline=$((SECONDS + 60))
-  "$bench_fdstore" daemon --socket "$socket" </dev/null >"$log" 2>&1 &
+  # shellcheck disable=SC2086 # FDSTORE_BENCH_DAEMON_ARGS is a list of options
+  "$bench_fdstore" daemon ${FDSTORE_BENCH_DAEMON_ARGS:-} --socket "$socket" </dev/null >"$log" 2>&1 &
   store_pid=$!
   until [ -S "$socket" ] && "$bench_fdstore" --socket "$socket" list >/dev/null 2>&1; do
     kill -0 "$store_pid" 2>/dev/null || { store_pid=; die 111 "the store daemon exited; its log: $(tail -n 5 "$log")"; }

@@ -93,7 +93,7 @@ fdstore_java_args() {
 
 # train_aot_if_stale JAVA_HOME JAR : (re)builds both AOT caches of JAR when one is missing or older than JAR, by a
 # training run: a daemon on a temporary socket serving a few typical commands (save, restore, list, remove), then
-# `list` recorded for the CLI cache. Never fails: when training fails, the JVMs run without a cache, and a marker
+# `list` recorded for the CLI cache. The daemon runs without its standby, which would inherit -XX:AOTCacheOutput. Never fails: when training fails, the JVMs run without a cache, and a marker
 # stops retrying until JAR changes. Takes about ten seconds, once per build.
 train_aot_if_stale() {
   local java=$1/bin/java jar=$2 failed
@@ -133,7 +133,7 @@ aot_train() { # JAVA JAR -> status; the training's output goes to JAR's .aot-fai
     timeout 60 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}" "${extra[@]}" -jar "$jar" --socket "$sock" "$@"
   }
   timeout 180 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}" -XX:AOTCacheOutput="$daemon_cache.tmp" \
-    -jar "$jar" daemon --socket "$sock" </dev/null >>"$log" 2>&1 &
+    -jar "$jar" daemon --no-mirror --socket "$sock" </dev/null >>"$log" 2>&1 &
   daemon_pid=$!
   for ((i = 0; i < 600; i++)); do
     [ -S "$sock" ] && break
