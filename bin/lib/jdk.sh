@@ -93,9 +93,9 @@ fdstore_java_args() {
 
 # train_aot_if_stale JAVA_HOME JAR : (re)builds both AOT caches of JAR when one is missing or older than JAR, by a
 # training run: a daemon on a temporary socket serving a few typical commands (save, restore, list, remove), then
-# `list` recorded for the CLI cache. The daemon runs without its standby, which would inherit -XX:AOTCacheOutput. Never fails: when training fails, the JVMs run without a cache, and a marker
-# stops retrying until JAR changes. Takes about ten seconds, once per build (the timeouts are only watchdogs: a
-loaded machine can be ten times slower).
+# `list` recorded for the CLI cache. The daemon runs without its standby, which would inherit -XX:AOTCacheOutput.
+# Never fails: when training fails, the JVMs run without a cache, and a marker stops retrying until JAR changes.
+# Takes about ten seconds, once per build (the timeouts are only watchdogs: a loaded machine is ten times slower).
 train_aot_if_stale() {
   local java=$1/bin/java jar=$2 failed
   failed=${jar%.jar}.aot-failed
