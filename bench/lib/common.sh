@@ -48,7 +48,8 @@ snapshot_fdstore() {
       for cache in "${fdstore_jar%.jar}"-*.aot; do [ ! -f "$cache" ] || cp -p "$cache" "$dir/"; done
   ) 9>"$fdstore_root/.build.lock" || die 111 "cannot copy the fdstore build from $(dirname "$fdstore_jar")"
   # The same JVM options as bin/fdstore, with its start-up caches (trained here if the build had none).
-  local jar=$dir/$(basename "$fdstore_jar")
+  local jar
+  jar=$dir/$(basename "$fdstore_jar")
   train_aot_if_stale "$java_home" "$jar"
   write_fdstore_wrapper "$dir/fdstore" "$java_home/bin/java" "$jar" "$jar"
   bench_fdstore=$dir/fdstore
