@@ -29,7 +29,7 @@ class StatusUpgradeCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        daemon = DaemonProcess.start(dir);
+        daemon = DaemonProcess.startMirrored(dir);
     }
 
     @AfterEach

@@ -61,8 +61,6 @@ final class Connection implements AutoCloseable {
     /** Reconnects in a row with no reply in between after which the daemon is taken to be broken. */
     private static final int MAX_RECONNECTS_WITHOUT_REPLY = 5;
     private static final long MAX_BACKOFF_MILLIS = 50;
-    /** What a reset connection reads as: the end, like a close. */
-    private static final Received END_OF_STREAM = new Received(0, List.of(), 0);
 
     /** A request in flight: sent, or about to be, and not yet fully answered. */
     private static final class Pending {
@@ -589,8 +587,9 @@ final class Connection implements AutoCloseable {
             } catch (LinuxException e) {
                 if (e.errno() == Errno.EINTR) continue;
                 if (closed) throw closedException();
-                // The daemon died with our data unread: the kernel reports the end as a reset.
-                if (e.errno() == Errno.ECONNRESET) return END_OF_STREAM;
+                // The daemon closed with our requests unread: the kernel reports that once, ahead of the replies
+                // (and the GOAWAY) it sent before closing, which are still to be read; the end follows them.
+                if (e.errno() == Errno.ECONNRESET) continue;
                 throw breakConnection(e.errno(), "cannot receive from the daemon on " + path + ": "
                         + e.getMessage(), e);
             }

@@ -16,8 +16,8 @@ import org.fdstore.daemon.DaemonConfig;
 import org.fdstore.daemon.lifetime.MonotonicClock;
 import org.fdstore.daemon.observe.EventLog;
 import org.fdstore.linux.Epoll;
+import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
-import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Pidfd;
 import org.fdstore.linux.Received;
@@ -101,7 +101,14 @@ public final class Mirror implements AutoCloseable {
         Socket.sendmsg(socket, buffer, Frames.end(b, Frames.ATTACH, 0), List.of(), 0);
         boolean loaded = false;
         while (true) {
-            Received r = Socket.recvmsg(socket, buffer, 0);
+            Received r;
+            try {
+                r = Socket.recvmsg(socket, buffer, 0);
+            } catch (LinuxException e) {
+                // A server that died with our frames unread: reported once, ahead of the frames it sent.
+                if (e.errno() == Errno.ECONNRESET) continue;
+                throw e;
+            }
             if (r.endOfStream()) {
                 if (config == null) {
                     throw new IOException("the daemon on " + socketPath + " closed the connection before it sent its"

@@ -304,6 +304,12 @@ public final class Server {
             try {
                 r = Socket.recvmsg(c.socket, in, Socket.MSG_DONTWAIT);
             } catch (LinuxException e) {
+                if (e.errno() == Errno.ECONNRESET) {
+                    // The peer closed with replies unread: the kernel reports that once, ahead of the requests it
+                    // sent before closing, which are still to be carried out.
+                    c.peerClosed();
+                    continue;
+                }
                 if (e.errno() == Errno.EPROTO) sink.reject(c, Limits.ERROR_REPLY_TYPE, 0, Reply.Failure.of(Errno.EPROTO,
                         "frame with truncated control data (more than " + Limits.MAX_FDS_PER_FRAME + " fds?)"));
                 else disconnect(c, e.getMessage());
