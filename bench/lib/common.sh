@@ -48,29 +48,39 @@ snapshot_fdstore() {
       for cache in "${fdstore_jar%.jar}"-*.aot; do [ ! -f "$cache" ] || cp -p "$cache" "$dir/"; done
   ) 9>"$fdstore_root/.build.lock" || die 111 "cannot copy the fdstore build from $(dirname "$fdstore_jar")"
   # The same JVM options as bin/fdstore, with its start-up caches (trained here if the build had none).
-  local jar=$dir/$(basename "$fdstore_jar") role
+  local jar
+  jar=$dir/$(basename "$fdstore_jar")
   train_aot_if_stale "$java_home" "$jar"
-  # shellcheck disable=SC2016 # the single-quoted lines are the wrapper's own code
-  {
-    echo '#!/usr/bin/env bash'
-    echo "# bin/fdstore pinned to the build snapshot in $dir (written by bench/lib/common.sh)."
-    for role in daemon cli; do
-      fdstore_java_args "$role" "$jar"
-      printf '%s_args=(%s)\n' "$role" "$(printf '%q ' "${fdstore_args[@]}")"
-    done
-    echo 'if [ "${1:-}" = daemon ]; then args=("${daemon_args[@]}"); else args=("${cli_args[@]}"); fi'
-    printf 'exec %q "${args[@]}" -jar %q "$@"\n' "$java_home/bin/java" "$jar"
-  } >"$dir/fdstore"
-  chmod +x "$dir/fdstore"
+  write_fdstore_wrapper "$dir/fdstore" "$java_home/bin/java" "$jar" "$jar"
   bench_fdstore=$dir/fdstore
 }
 
-# start_store_daemon SOCKET LOG : starts `fdstore daemon` in the background and waits until it answers.
+# write_fdstore_wrapper OUT JAVA JAR CACHE_JAR : writes OUT, an executable running JAR as bin/fdstore does, with the
+# AOT caches trained for CACHE_JAR when they are fresh (pass a jar without caches for a run without them).
+write_fdstore_wrapper() {
+  local out=$1 java=$2 jar=$3 cache_jar=$4 role
+  # shellcheck disable=SC2016 # the single-quoted lines are the wrapper's own code
+  {
+    echo '#!/usr/bin/env bash'
+    echo "# bin/fdstore pinned to the build snapshot of $jar (written by bench/lib/common.sh)."
+    for role in daemon cli; do
+      fdstore_java_args "$role" "$cache_jar"
+      printf '%s_args=(%s)\n' "$role" "$(printf '%q ' "${fdstore_args[@]}")"
+    done
+    echo 'if [ "${1:-}" = daemon ]; then args=("${daemon_args[@]}"); else args=("${cli_args[@]}"); fi'
+    printf 'exec %q "${args[@]}" -jar %q "$@"\n' "$java" "$jar"
+  } >"$out"
+  chmod +x "$out"
+}
+
+# start_store_daemon SOCKET LOG : starts `fdstore daemon` in the background and waits until it answers. It runs as
+# shipped (with its hot standby); $FDSTORE_BENCH_DAEMON_ARGS adds options, e.g. --no-mirror for the store alone.
 # Sets store_pid. The caller stops it with stop_store_daemon (in its cleanup trap).
 store_pid=
 start_store_daemon() {
   local socket=$1 log=$2 deadline=$((SECONDS + 60))
-  "$bench_fdstore" daemon --socket "$socket" </dev/null >"$log" 2>&1 &
+  # shellcheck disable=SC2086 # FDSTORE_BENCH_DAEMON_ARGS is a list of options
+  "$bench_fdstore" daemon ${FDSTORE_BENCH_DAEMON_ARGS:-} --socket "$socket" </dev/null >"$log" 2>&1 &
   store_pid=$!
   until [ -S "$socket" ] && "$bench_fdstore" --socket "$socket" list >/dev/null 2>&1; do
     kill -0 "$store_pid" 2>/dev/null || { store_pid=; die 111 "the store daemon exited; its log: $(tail -n 5 "$log")"; }

@@ -28,6 +28,15 @@ store_bench_setup() {
   trap 'exit 130' INT TERM
   snapshot_fdstore "$store_tmp/build"
   local bench_jar=$fdstore_root/fdstore-bench/target/fdstore-bench.jar
+  if [ ! -f "$bench_jar" ] || [ -n "$(sources_newer_than "$bench_jar")" ]; then
+    say "building the bench drivers (fdstore-bench)"
+    (
+      flock 9
+      JAVA_HOME=$(find_java_home) MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+        mvn -q -B -ntp -Dstyle.color=never -f "$fdstore_root/pom.xml" -DskipTests -pl fdstore-bench -am package >&2 &&
+        touch "$bench_jar"
+    ) 9>"$fdstore_root/.build.lock" || die 111 "cannot build fdstore-bench"
+  fi
   mkdir -p "$store_tmp/bench/lib"
   (
     flock 9

@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 """Start-up of fdstore, for `bin/bench startup`.
 
-  startup.py FDSTORE RUNS DIR JAVA
+  startup.py FDSTORE RUNS DIR JAVA [BASELINE]
 
 FDSTORE is the command (bin/fdstore pinned to a build snapshot). Measures, RUNS times each, and prints medians:
   - daemon: from spawning `FDSTORE daemon --socket DIR/s.sock` to the first connect(2) the socket accepts (polled
     every 0.5 ms), and to the daemon's `event=listening` log line (its own timestamp);
   - cli: the wall time of `FDSTORE --socket SOCK list` against that running daemon;
   - jvm: the wall time of `java -Xshare:auto -version` with the same JDK, the floor of any Java command.
-Exit status 0, or 1 if a daemon did not come up or a list failed.
+With BASELINE (the same build without its AOT caches), each run measures it too, right after FDSTORE, and its lines
+end the figure's name with `-without-aot`. Exit status 0, or 1 if a daemon did not come up or a list failed.
 """
 import datetime
 import os
@@ -64,45 +65,59 @@ def timed(argv):
     return time.monotonic() - start, done
 
 
-def main(fdstore, runs, tmp, java):
+def measure(fdstore, sock, log, java, figures):
+    """One start of the daemon and one list; appends seconds to figures. Returns False on a failure."""
+    proc, a, l = daemon_start(fdstore, sock, log)
+    try:
+        if a is None:
+            print(f"bench startup: the daemon did not accept within 60 s: {open(log).read()[-400:]}",
+                  file=sys.stderr)
+            return False
+        figures["accepted"].append(a)
+        if l is not None:
+            figures["listening"].append(l)
+        t, done = timed([fdstore, "--socket", sock, "list"])
+        if done.returncode != 0:
+            print(f"bench startup: fdstore list failed: {done.stderr.decode()}", file=sys.stderr)
+            return False
+        figures["cli"].append(t)
+        return True
+    finally:
+        stop(proc)
+
+
+def ms(v):
+    return f"{statistics.median(v) * 1000:.0f} ms (median of {len(v)}, range {min(v) * 1000:.0f}..{max(v) * 1000:.0f})"
+
+
+def report(figures, suffix):
+    if figures["accepted"]:
+        print(f"startup daemon{suffix} {ms(figures['accepted'])} from start to accepting connections")
+    if figures["listening"]:
+        print(f"startup daemon{suffix} {ms(figures['listening'])} from start to its listening log line")
+    if figures["cli"]:
+        print(f"startup cli{suffix} {ms(figures['cli'])} per fdstore list")
+
+
+def main(fdstore, runs, tmp, java, baseline):
     sock = os.path.join(tmp, "startup.sock")
     log = os.path.join(tmp, "startup.log")
-    accepted, listening, cli, jvm = [], [], [], []
-    failed = False
-    for i in range(runs):
-        proc, a, l = daemon_start(fdstore, sock, log)
-        try:
-            if a is None:
-                print(f"bench startup: the daemon did not accept within 60 s: {open(log).read()[-400:]}",
-                      file=sys.stderr)
-                failed = True
-                continue
-            accepted.append(a)
-            if l is not None:
-                listening.append(l)
-            t, done = timed([fdstore, "--socket", sock, "list"])
-            if done.returncode != 0:
-                print(f"bench startup: fdstore list failed: {done.stderr.decode()}", file=sys.stderr)
-                failed = True
-            else:
-                cli.append(t)
-            jvm.append(timed([java, "-Xshare:auto", "-version"])[0])
-        finally:
-            stop(proc)
-    ms = lambda v: f"{statistics.median(v) * 1000:.0f} ms (median of {len(v)}, range " \
-                   f"{min(v) * 1000:.0f}..{max(v) * 1000:.0f})"
-    if accepted:
-        print(f"startup daemon {ms(accepted)} from start to accepting connections")
-    if listening:
-        print(f"startup daemon {ms(listening)} from start to its listening log line")
-    if cli:
-        print(f"startup cli {ms(cli)} per fdstore list")
-    if jvm:
-        print(f"startup jvm {ms(jvm)} per java -version (the floor)")
-    return 1 if failed else 0
+    cached = {"accepted": [], "listening": [], "cli": []}
+    uncached = {"accepted": [], "listening": [], "cli": []}
+    jvm = []
+    ok = True
+    for _ in range(runs):
+        ok = measure(fdstore, sock, log, java, cached) and ok
+        if baseline:
+            ok = measure(baseline, sock, log, java, uncached) and ok
+        jvm.append(timed([java, "-Xshare:auto", "-version"])[0])
+    report(cached, "")
+    report(uncached, "-without-aot")
+    print(f"startup jvm {ms(jvm)} per java -version (the floor)")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 6):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]))
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) == 6 else None))

@@ -42,9 +42,8 @@ build_if_stale() { # JAVA_HOME
   local stale=
   if [ ! -f "$fdstore_jar" ]; then
     stale=yes
-  elif [ -n "$(find "$fdstore_root" -path "$fdstore_root/.git" -prune -o \( -name pom.xml -o -path '*/src/main/*' \) \
-                -newer "$fdstore_jar" -print -quit)" ]; then
-    stale=yes
+  elif [ -n "$(sources_newer_than "$fdstore_jar" "$fdstore_root/fdstore-bench")" ]; then
+    stale=yes # the benchmarks (fdstore-bench) are not part of the product: bench/lib/store.sh builds them
   fi
   [ -n "$stale" ] || return 0
   if ! command -v mvn >/dev/null; then
@@ -56,8 +55,16 @@ build_if_stale() { # JAVA_HOME
   (
     flock 9
     JAVA_HOME=$1 MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
-      mvn -q -B -ntp -Dstyle.color=never -f "$fdstore_root/pom.xml" -DskipTests package >&2
+      mvn -q -B -ntp -Dstyle.color=never -f "$fdstore_root/pom.xml" -DskipTests -pl '!fdstore-bench' package >&2 &&
+      # Maven rewrites a jar only when its own module changed: the jar's time must still say "built after
+      # every source", and the AOT caches must follow any change in lib/ too.
+      touch "$fdstore_jar"
   ) 9>"$fdstore_root/.build.lock"
+}
+
+sources_newer_than() { # FILE [DIR_TO_SKIP] -> the first pom.xml or main source newer than FILE, if any
+  find "$fdstore_root" \( -path "$fdstore_root/.git" -o -path "${2:-$fdstore_root/.git}" \) -prune -o \
+    \( -name pom.xml -o -path '*/src/main/*' \) -newer "$1" -print -quit
 }
 
 # The JDK 25 AOT cache (JEP 483/514) of a build: classes loaded and linked, and method profiles, recorded by a
@@ -86,8 +93,9 @@ fdstore_java_args() {
 
 # train_aot_if_stale JAVA_HOME JAR : (re)builds both AOT caches of JAR when one is missing or older than JAR, by a
 # training run: a daemon on a temporary socket serving a few typical commands (save, restore, list, remove), then
-# `list` recorded for the CLI cache. Never fails: when training fails, the JVMs run without a cache, and a marker
-# stops retrying until JAR changes. Takes about ten seconds, once per build.
+# `list` recorded for the CLI cache. The daemon runs without its standby, which would inherit -XX:AOTCacheOutput.
+# Never fails: when training fails, the JVMs run without a cache, and a marker stops retrying until JAR changes.
+# Takes about ten seconds, once per build (the timeouts are only watchdogs: a loaded machine is ten times slower).
 train_aot_if_stale() {
   local java=$1/bin/java jar=$2 failed
   failed=${jar%.jar}.aot-failed
@@ -123,10 +131,10 @@ aot_train() { # JAVA JAR -> status; the training's output goes to JAR's .aot-fai
   aot_cli() { # [-XX:OPTION] COMMAND ARGS... against the training daemon
     local extra=()
     if [[ $1 == -XX:* ]]; then extra=("$1"); shift; fi
-    timeout 60 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}" "${extra[@]}" -jar "$jar" --socket "$sock" "$@"
+    timeout 300 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}" "${extra[@]}" -jar "$jar" --socket "$sock" "$@"
   }
-  timeout 180 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}" -XX:AOTCacheOutput="$daemon_cache.tmp" \
-    -jar "$jar" daemon --socket "$sock" </dev/null >>"$log" 2>&1 &
+  timeout 600 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}" -XX:AOTCacheOutput="$daemon_cache.tmp" \
+    -jar "$jar" daemon --no-mirror --socket "$sock" </dev/null >>"$log" 2>&1 &
   daemon_pid=$!
   for ((i = 0; i < 600; i++)); do
     [ -S "$sock" ] && break

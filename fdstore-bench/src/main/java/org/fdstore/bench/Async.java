@@ -22,7 +22,7 @@ public final class Async {
         Driver.main("async N", args, a -> {
             int n = Driver.count(a, 0, "N (saves)");
             try (FdStore store = FdStore.connect(); Fd file = Driver.openSavedFile()) {
-                run(store, file, Math.max(1000, n / 10));
+                run(store, file, Driver.warmUp(n));
                 long[] callerAndTotal = run(store, file, n);
                 System.out.printf("async %d ns per save on the caller%n", callerAndTotal[0] / n);
                 System.out.printf("async %d saves per second%n", n * 1_000_000_000L / callerAndTotal[1]);

@@ -4,8 +4,9 @@ import org.fdstore.client.FdStore;
 import org.fdstore.linux.Fd;
 
 /**
- * {@code bin/bench cycle N}: one connection, N save+restore+remove cycles of one fd, after a warm-up of N/10 cycles
- * (at least 1000) so that the JIT has compiled the path. Prints {@code cycle <ns> ns per save+restore+remove}.
+ * {@code bin/bench cycle N}: one connection, N save+restore+remove cycles of one fd, after an untimed warm-up
+ * ({@link Driver#warmUp}) so that the JIT has compiled the path. Prints
+ * {@code cycle <ns> ns per save+restore+remove}.
  */
 public final class Cycle {
     private Cycle() {}
@@ -14,7 +15,7 @@ public final class Cycle {
         Driver.main("cycle N", args, a -> {
             int n = Driver.count(a, 0, "N (cycles)");
             try (FdStore store = FdStore.connect(); Fd file = Driver.openSavedFile()) {
-                run(store, file, Math.max(1000, n / 10));
+                run(store, file, Driver.warmUp(n));
                 long ns = run(store, file, n);
                 System.out.printf("cycle %d ns per save+restore+remove%n", ns / n);
             }

@@ -72,6 +72,14 @@ final class Driver {
         return copy;
     }
 
+    /**
+     * Untimed iterations before {@code n} timed ones: enough for the JIT to compile the client's and the daemon's
+     * paths (a fresh daemon serves every subcommand), so that a small {@code n} does not measure the interpreter.
+     */
+    static int warmUp(int n) {
+        return Math.max(5000, n / 10);
+    }
+
     /** Progress on stderr, so that stdout holds only figures. */
     static void progress(String message) {
         System.err.println("bench: " + message);

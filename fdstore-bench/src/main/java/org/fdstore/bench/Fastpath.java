@@ -5,8 +5,8 @@ import org.fdstore.linux.Fd;
 
 /**
  * {@code bin/bench fastpath N}: saves one fd, then restores it N times with {@link FdStore#restoreFast} (pidfd_getfd
- * through the daemon's shared index, no round trip), after a warm-up of N/10 (at least 1000), closing each fd.
- * Prints {@code fastpath <ns> ns per restore}, and the socket restore measured the same way beside it
+ * through the daemon's shared index, no round trip), after an untimed warm-up ({@link Driver#warmUp}), closing
+ * each fd. Prints {@code fastpath <ns> ns per restore}, and the socket restore measured the same way beside it
  * ({@code fastpath-socket <ns> ns per restore}). Exits 1 if the daemon did not grant the fast path.
  */
 public final class Fastpath {
@@ -22,7 +22,7 @@ public final class Fastpath {
                     store.remove(id);
                     return Driver.CHECK_FAILED;
                 }
-                int warmUp = Math.max(1000, n / 10);
+                int warmUp = Driver.warmUp(n);
                 run(store, id, warmUp, true);
                 long fast = run(store, id, n, true);
                 run(store, id, warmUp, false);
