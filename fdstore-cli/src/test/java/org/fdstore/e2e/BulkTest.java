@@ -21,9 +21,8 @@ import org.fdstore.linux.Fd;
 import org.fdstore.linux.Stat;
 import org.fdstore.linux.Unistd;
 import org.fdstore.protocol.Selector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SAVE_MANY and RESTORE_MANY against a real daemon: more fds than one frame carries, all or nothing. */
@@ -31,29 +30,10 @@ class BulkTest {
     private static final int FILES = 1200;
 
     @TempDir Path dir;
-    private DaemonProcess daemon;
-    private int baselineFds;
-    private int ownFds;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = DaemonProcess.start(dir);
-        baselineFds = daemon.fdCount();
-        ownFds = OwnFds.count();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            daemon.awaitFdCount(baselineFds);
-            assertThat(OwnFds.count()).as("this client's own open fds").isEqualTo(ownFds);
-        } finally {
-            assertThat(daemon.stop()).isZero();
-        }
-    }
+    @RegisterExtension final LeakCheckedDaemon fixture = new LeakCheckedDaemon();
 
     private FdStore connect() throws Exception {
-        return FdStore.connect(daemon.socket().toString());
+        return fixture.connect();
     }
 
     /** FILES distinct files, each holding its own index as text, opened read-only. */
@@ -152,7 +132,7 @@ class BulkTest {
         try (FdStore store = connect()) {
             store.save(files.get(0), "taken");
             int entriesBefore = store.list().size();
-            int fdsBefore = daemon.fdCount();
+            int fdsBefore = fixture.daemon().fdCount();
             List<List<SaveItem>> badBatches = List.of(
                     batch(files, 600, 450, SaveItem.of(files.get(450), "taken")),
                     batch(files, 600, 300, SaveItem.of(files.get(300), "12345")),
@@ -166,7 +146,7 @@ class BulkTest {
                 assertThat(e.refusedByDaemon()).isTrue();
                 messages.add(e.errno() + " " + e.getMessage());
                 assertThat(store.list()).hasSize(entriesBefore);
-                daemon.awaitFdCount(fdsBefore);
+                fixture.daemon().awaitFdCount(fdsBefore);
             }
             assertThat(messages.get(0)).startsWith("EEXIST").contains("item 450");
             assertThat(messages.get(1)).startsWith("EINVAL").contains("item 300");

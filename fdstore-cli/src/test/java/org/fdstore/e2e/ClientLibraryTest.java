@@ -21,37 +21,17 @@ import org.fdstore.linux.Socket;
 import org.fdstore.linux.Unistd;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.Selector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Java client library against a real daemon process; this test JVM is the client. */
 class ClientLibraryTest {
     @TempDir Path dir;
-    private DaemonProcess daemon;
-    private int baselineFds;
-    private int ownFds;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = DaemonProcess.start(dir);
-        baselineFds = daemon.fdCount();
-        ownFds = OwnFds.count();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            daemon.awaitFdCount(baselineFds);
-            assertThat(OwnFds.count()).as("this client's own open fds").isEqualTo(ownFds);
-        } finally {
-            assertThat(daemon.stop()).isZero();
-        }
-    }
+    @RegisterExtension final LeakCheckedDaemon fixture = new LeakCheckedDaemon();
 
     private FdStore connect() throws Exception {
-        return FdStore.connect(daemon.socket().toString());
+        return fixture.connect();
     }
 
     @Test

@@ -19,9 +19,8 @@ import org.fdstore.linux.Memfd;
 import org.fdstore.linux.Stat;
 import org.fdstore.linux.Unistd;
 import org.fdstore.protocol.Selector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fast-path restore against a real daemon: pidfd_getfd of the daemon's descriptor under the index's seqlock,
@@ -32,37 +31,17 @@ class FastPathTest {
     private static final int OTHER_ADMIN = 4103;
     private static final int OTHER_USER = 4101;
 
-    private Path dir;
-    private DaemonProcess daemon;
-    private int baselineFds;
-    private int ownFds;
-
-    @BeforeEach
-    void start() throws Exception {
-        dir = PeerClasspath.newSharedDir("fastpath");
-        daemon = DaemonProcess.start(dir, "--admin-group", Integer.toString(ADMIN_GROUP));
-        baselineFds = daemon.fdCount();
-        ownFds = OwnFds.count();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            daemon.awaitFdCount(baselineFds);
-            assertThat(OwnFds.count()).as("this client's own open fds").isEqualTo(ownFds);
-        } finally {
-            assertThat(daemon.stop()).isZero();
-        }
-    }
+    @RegisterExtension final LeakCheckedDaemon fixture = new LeakCheckedDaemon(
+            () -> PeerClasspath.newSharedDir("fastpath"), "--admin-group", Integer.toString(ADMIN_GROUP));
 
     private FdStore connect() throws Exception {
-        return FdStore.connect(daemon.socket().toString());
+        return fixture.connect();
     }
 
     @Test
     void restoreFast_asRoot_returnsTheSameOpenFileWithoutTheSocket() throws Exception {
         try (FdStore store = connect();
-             Fd file = Fcntl.open(dir.resolve("shared").toString(), Fcntl.O_RDWR | Fcntl.O_CREAT, 0644)) {
+             Fd file = Fcntl.open(fixture.dir().resolve("shared").toString(), Fcntl.O_RDWR | Fcntl.O_CREAT, 0644)) {
             long id = store.save(file, "shared");
             assertThat(store.fastPathAvailable()).isTrue();
             try (Fd fast = store.restoreFast(id)) {
@@ -71,7 +50,7 @@ class FastPathTest {
                 assertThat(Unistd.lseek(file, 0, Unistd.SEEK_CUR)).as("shared offset").isEqualTo(777);
                 assertThat(Fcntl.getDescriptorFlags(fast) & 1).as("FD_CLOEXEC").isEqualTo(1);
             }
-            assertThat(daemon.logLines("event=restore ", "name=shared")).as("fast-path restores bypass the daemon").isEmpty();
+            assertThat(fixture.daemon().logLines("event=restore ", "name=shared")).as("fast-path restores bypass the daemon").isEmpty();
             store.remove(id);
             assertThatRestoreFastFails(store, id);
         }
@@ -84,7 +63,7 @@ class FastPathTest {
             try (Fd restored = store.restoreFast(id)) {
                 assertThat(Stat.fstat(restored).ino()).isEqualTo(Stat.fstat(file).ino());
             }
-            daemon.awaitLog(1, "event=restore ", "id=" + id);
+            fixture.daemon().awaitLog(1, "event=restore ", "id=" + id);
             assertThatRestoreFastFails(store, 1_000_000_000L);
             store.remove(id);
         }
@@ -118,7 +97,7 @@ class FastPathTest {
             assertThat(reader.fastPathAvailable()).isTrue();
             Thread thread = Thread.ofPlatform().start(() -> {
                 try {
-                    // Pipelined, so that rounds follow each other within microseconds in the daemon. A round counts
+                    // Pipelined, so that rounds follow each other within microseconds in the fixture.daemon(). A round counts
                     // as removed from when the reply to its REMOVE was read, which is after the daemon removed it.
                     for (int k = 1; k < rounds; k++) {
                         int round = k;
@@ -185,9 +164,9 @@ class FastPathTest {
     @Test
     void restoreFast_peersThatMayNotPtraceTheDaemon_fallBackToTheSocket() throws Exception {
         try (FdStore store = connect(); Fd file = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0);
-             Peer root = Peer.root(daemon.socket());
-             Peer admin = Peer.user(OTHER_ADMIN, daemon.socket(), ADMIN_GROUP);
-             Peer user = Peer.user(OTHER_USER, daemon.socket())) {
+             Peer root = Peer.root(fixture.daemon().socket());
+             Peer admin = Peer.user(OTHER_ADMIN, fixture.daemon().socket(), ADMIN_GROUP);
+             Peer user = Peer.user(OTHER_USER, fixture.daemon().socket())) {
             long inode = Stat.fstat(file).ino();
             long id = store.save(file);
             assertThat(root.ok("restorefast " + id)).isEqualTo(id + " " + inode + " fast=true");
