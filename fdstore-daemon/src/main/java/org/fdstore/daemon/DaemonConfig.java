@@ -20,21 +20,12 @@ import org.fdstore.daemon.server.ServerLimits;
  */
 public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
         Path auditLog, boolean mirror, long lameDuckMillis, String notifySocket) {
-    /** A daemon without mirror that stops at once on SIGTERM. */
-    public DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
-                        Path auditLog) {
-        this(socket, maxEntries, limits, policy, adminGroup, auditLog, false, 0);
-    }
-
-    /** A daemon without notify socket. */
-    public DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
-                        Path auditLog, boolean mirror, long lameDuckMillis) {
-        this(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis, null);
-    }
-
-    /** A daemon without policy file, admin group or audit file. */
+    /**
+     * A daemon without policy file, admin group, audit file, mirror or notify socket, that stops at once on
+     * SIGTERM.
+     */
     public DaemonConfig(Path socket, int maxEntries, ServerLimits limits) {
-        this(socket, maxEntries, limits, null, null, null);
+        this(socket, maxEntries, limits, null, null, null, false, 0, null);
     }
 
     /** A daemon on {@code socket} with default limits. */
