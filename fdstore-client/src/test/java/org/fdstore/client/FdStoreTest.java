@@ -28,26 +28,14 @@ import org.fdstore.protocol.MessageType;
 import org.fdstore.protocol.Reply;
 import org.fdstore.protocol.Request;
 import org.fdstore.protocol.Selector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(NoFdLeak.class)
 class FdStoreTest {
     @TempDir
     Path dir;
-
-    private long fdsBefore;
-
-    @BeforeEach
-    void countFds() throws Exception {
-        fdsBefore = openFds();
-    }
-
-    @AfterEach
-    void noFdLeaked() throws Exception {
-        assertThat(openFds()).as("open fds of this process after the test").isEqualTo(fdsBefore);
-    }
 
     @Test
     void connect_noSocket_namesSocketAndHowToStartDaemon() {
@@ -375,11 +363,5 @@ class FdStoreTest {
     private static EntryInfo entry(long id, String name, String target) {
         return new EntryInfo(id, name, FileKind.REGULAR, Fcntl.O_RDWR, 100, 1000, 1000, 1_700_000_000_000L,
                 target, new byte[] {1, 2});
-    }
-
-    private static long openFds() throws Exception {
-        try (var list = Files.list(Path.of("/proc/self/fd"))) {
-            return list.count();
-        }
     }
 }

@@ -18,30 +18,18 @@ import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.MessageType;
 import org.fdstore.protocol.Reply;
 import org.fdstore.protocol.Selector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client across the daemon's GOAWAY and death, against a fake daemon on a real socket that accepts a second
  * connection as the successor would.
  */
+@ExtendWith(NoFdLeak.class)
 class ReconnectTest {
     @TempDir
     Path dir;
-
-    private long fdsBefore;
-
-    @BeforeEach
-    void countFds() throws Exception {
-        fdsBefore = openFds();
-    }
-
-    @AfterEach
-    void noFdLeaked() throws Exception {
-        assertThat(openFds()).as("open fds of this process after the test").isEqualTo(fdsBefore);
-    }
 
     @Test
     void goAway_midPipeline_resendsEveryUnansweredRequestInOrder() throws Exception {
@@ -181,11 +169,5 @@ class ReconnectTest {
     private static EntryInfo entry(long id, String target) {
         return new EntryInfo(id, "data", FileKind.REGULAR, Fcntl.O_RDONLY, 100, 1000, 1000, 1_700_000_000_000L,
                 target, new byte[0]);
-    }
-
-    private static long openFds() throws Exception {
-        try (var list = Files.list(Path.of("/proc/self/fd"))) {
-            return list.count();
-        }
     }
 }
