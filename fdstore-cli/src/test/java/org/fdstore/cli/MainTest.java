@@ -262,4 +262,20 @@ class MainTest {
                 + " rights are all, save, restore, take, remove, list, inspect, drop, dump\n");
         assertThat(Files.exists(dir.resolve("d.sock"))).as("nothing was bound").isFalse();
     }
+
+    @Test
+    void daemon_busyPollOutOfRange_exits100NamingTheRangeAndBindsNothing() throws Exception {
+        Path log = dir.resolve("log");
+        java.io.PrintStream saved = System.err;
+        try (java.io.PrintStream capture = new java.io.PrintStream(log.toFile(), StandardCharsets.UTF_8)) {
+            System.setErr(capture);
+            assertThat(run("daemon", "--socket", dir.resolve("d.sock").toString(), "--busy-poll", "5000"))
+                    .isEqualTo(100);
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(Files.readString(log))
+                .isEqualTo("fdstore daemon: --busy-poll 5000 is out of range: give 0 to 1000 microseconds\n");
+        assertThat(Files.exists(dir.resolve("d.sock"))).as("nothing was bound").isFalse();
+    }
 }

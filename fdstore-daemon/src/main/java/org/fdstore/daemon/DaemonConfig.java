@@ -50,4 +50,10 @@ public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Pat
         return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
                 notifySocket);
     }
+
+    /** This configuration with the event loop polling {@code micros} after a busy turn (see {@link ServerLimits}). */
+    public DaemonConfig withBusyPoll(int micros) {
+        return new DaemonConfig(socket, maxEntries, limits.withBusyPollMicros(micros), policy, adminGroup, auditLog,
+                mirror, lameDuckMillis, notifySocket);
+    }
 }

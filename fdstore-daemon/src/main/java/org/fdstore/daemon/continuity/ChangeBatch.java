@@ -19,8 +19,11 @@ import org.fdstore.protocol.Limits;
  *   <li>{@code u8 3} REBIND, then {@code u64} id, {@code i32} pid; the new owner's pidfd comes next in the fds.</li>
  * </ul>
  *
- * <p>Fds added with {@code own = true} are duplicates the batch closes once the frame carrying them is sent, so the
- * store may close its own fd at any time; a snapshot passes the registry's fds unduplicated and sends at once.
+ * <p>An entry's fd travels as the store's own: duplicating every saved fd would cost two system calls per save, and
+ * a frame is sent at the end of the loop's turn, before the store closes anything in the common case. When it does
+ * (a remove in the same turn as the save), {@link #release} swaps a duplicate into the waiting frame first. An
+ * owner's pidfd added with {@code own = true} is a duplicate the batch closes once its frame is sent; a snapshot
+ * passes the registry's fds unduplicated and sends at once.
  *
  * <p>Not thread safe: the event loop owns it. Closing it frees its buffer and closes what it still owns.
  */
@@ -56,9 +59,24 @@ final class ChangeBatch implements AutoCloseable {
         room(1 + record.size(), record.fdCount());
         buffer.put((byte) ADD);
         record.encode(buffer);
-        attach(fd, own);
+        fds.add(fd);
         if (record.hasOwnerFd()) attach(owner, own);
         count++;
+    }
+
+    /**
+     * The store is about to close {@code fd}: a waiting frame that carries it gets a duplicate instead.
+     *
+     * @throws LinuxException if it cannot be duplicated (out of descriptors)
+     */
+    void release(Fd fd) throws LinuxException {
+        for (int i = 0; i < fds.size(); i++) {
+            if (fds.get(i) != fd) continue;
+            Fd copy = fd.duplicate();
+            owned.add(copy);
+            fds.set(i, copy);
+            return;
+        }
     }
 
     /** An entry was removed. */

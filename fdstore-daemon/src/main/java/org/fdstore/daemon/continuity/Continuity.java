@@ -150,13 +150,20 @@ public final class Continuity implements Replication {
             batch.add(record, entry.fd(), owner == null ? null : owner.fd(), true);
         } catch (LinuxException e) {
             // Out of descriptors for the duplicate: the mirrors can no longer be kept exact.
-            dropAll("cannot duplicate entry " + entry.id() + " for the mirrors: " + e.getMessage());
+            dropAll("cannot duplicate the owner pidfd of entry " + entry.id() + " for the mirrors: " + e.getMessage());
         }
     }
 
     @Override
     public void removed(Entry entry) {
-        if (!links.isEmpty()) batch.remove(entry.id());
+        if (links.isEmpty()) return;
+        try {
+            batch.release(entry.fd());
+        } catch (LinuxException e) {
+            dropAll("cannot duplicate entry " + entry.id() + " for the mirrors: " + e.getMessage());
+            return;
+        }
+        batch.remove(entry.id());
     }
 
     @Override

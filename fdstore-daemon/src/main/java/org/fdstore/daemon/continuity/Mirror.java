@@ -41,6 +41,12 @@ public final class Mirror implements AutoCloseable {
     private static final long EXIT_WAIT_MILLIS = 10_000;
     /** How long to wait for the serving lock once the server is gone or has promoted us. */
     private static final long LOCK_WAIT_MILLIS = 3_000;
+    /**
+     * Once it has read every queued frame, the mirror lets the next ones gather this long before it reads again:
+     * a busy server then wakes it a few hundred times a second instead of once per change, and its sendmsg finds
+     * no reader to wake. The frames wait safely in the socket meanwhile (they are what a failover reads first).
+     */
+    private static final long GATHER_MILLIS = 2;
 
     /**
      * One entry the mirror holds: its record, its fd, what the fd is (read while following, so that taking over
@@ -107,7 +113,7 @@ public final class Mirror implements AutoCloseable {
         while (true) {
             Received r;
             try {
-                r = Socket.recvmsg(socket, buffer, 0);
+                r = receive();
             } catch (LinuxException e) {
                 // A server that died with our frames unread: reported once, ahead of the frames it sent.
                 if (e.errno() == Errno.ECONNRESET) continue;
@@ -157,6 +163,15 @@ public final class Mirror implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The next frame: at once if one is queued, else after {@link #GATHER_MILLIS}, else whenever one comes. */
+    private Received receive() throws LinuxException, InterruptedException {
+        Received r = Socket.recvmsg(socket, buffer, Socket.MSG_DONTWAIT);
+        if (r != null) return r;
+        Thread.sleep(GATHER_MILLIS);
+        r = Socket.recvmsg(socket, buffer, Socket.MSG_DONTWAIT);
+        return r != null ? r : Socket.recvmsg(socket, buffer, 0);
     }
 
     /** The server's stream ended: it died (or dropped us). Serve if its lock can be had. */

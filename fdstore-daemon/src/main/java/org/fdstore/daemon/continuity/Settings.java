@@ -23,6 +23,7 @@ final class Settings {
         m.put("max_connections", Integer.toString(config.limits().maxConnections()));
         m.put("max_queued_fds", Integer.toString(config.limits().maxQueuedFds()));
         m.put("slow_client_ms", Long.toString(config.limits().slowClientMillis()));
+        m.put("busy_poll_us", Integer.toString(config.limits().busyPollMicros()));
         if (config.policy() != null) m.put("policy", config.policy().toString());
         if (config.adminGroup() != null) m.put("admin_group", config.adminGroup());
         if (config.auditLog() != null) m.put("audit_log", config.auditLog().toString());
@@ -39,7 +40,9 @@ final class Settings {
      */
     static DaemonConfig config(Map<String, String> m) {
         ServerLimits limits = new ServerLimits(integer(m, "max_connections"), integer(m, "max_queued_fds"),
-                Long.parseLong(required(m, "slow_client_ms")));
+                Long.parseLong(required(m, "slow_client_ms")),
+                // A CONFIG from a build that predates busy_poll_us lacks it: poll as a new daemon does.
+                m.containsKey("busy_poll_us") ? integer(m, "busy_poll_us") : ServerLimits.DEFAULT_BUSY_POLL_MICROS);
         return new DaemonConfig(Path.of(required(m, "socket")), integer(m, "max_entries"), limits,
                 m.containsKey("policy") ? Path.of(m.get("policy")) : null, m.get("admin_group"),
                 m.containsKey("audit_log") ? Path.of(m.get("audit_log")) : null,

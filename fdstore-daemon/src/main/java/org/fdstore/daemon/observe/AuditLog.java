@@ -72,8 +72,10 @@ public final class AuditLog implements AutoCloseable {
     public void reopen() {
         if (file == null) return;
         PrintStream old = fileStream;
+        EventLog oldLog = log;
         try {
             open();
+            oldLog.closeBatch();   // The lines held so far belong to the old file.
             old.close();
         } catch (IOException e) {
             log.log("audit_log_error", "file", file, "reason", e.getMessage());
@@ -92,6 +94,16 @@ public final class AuditLog implements AutoCloseable {
     @Override
     public void close() {
         if (fileStream != null) fileStream.close();
+    }
+
+    /** Holds the lines from now on until {@link #closeBatch()}: see {@link EventLog#openBatch()}. */
+    public void openBatch() {
+        log.openBatch();
+    }
+
+    /** Writes the lines held since {@link #openBatch()}. */
+    public void closeBatch() {
+        log.closeBatch();
     }
 
     /** Logs an operation that was carried out, or an expiry: always. */

@@ -73,7 +73,7 @@ class ChangeBatchTest {
     }
 
     @Test
-    void add_thenStoreClosesItsFd_stillSendsTheDuplicate() throws Exception {
+    void add_thenStoreReleasesAndClosesItsFd_stillSendsADuplicate() throws Exception {
         Fd[] pair = Socket.socketpair(Socket.SOCK_SEQPACKET);
         try (Fd sender = pair[0]; Fd receiver = pair[1]; Arena arena = Arena.ofConfined();
              ChangeBatch batch = new ChangeBatch((frame, length, fds) -> {
@@ -84,12 +84,17 @@ class ChangeBatchTest {
                  }
              })) {
             Fd file = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0);
+            int before = ownFds();
             batch.add(record(1), file, null, true);
+            assertThat(ownFds()).as("the store's fd travels as it is").isEqualTo(before);
+            batch.release(file);
             batch.remove(1);
             file.close();
             batch.flush();
+            assertThat(ownFds()).as("the duplicate closed once sent").isEqualTo(before - 1);
             Received r = Socket.recvmsg(receiver, arena.allocate(Limits.MAX_FRAME), Socket.MSG_DONTWAIT);
             assertThat(r.fds()).hasSize(1);
+            assertThat(r.fds().getFirst().describe().target()).isEqualTo("/dev/null");
             r.closeFds();
         }
     }

@@ -1,0 +1,30 @@
+package org.fdstore.daemon.continuity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.fdstore.daemon.DaemonConfig;
+import org.fdstore.daemon.server.ServerLimits;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+    @Test
+    void config_ofItsOwnPairs_isTheSameConfiguration() {
+        DaemonConfig config = DaemonConfig.at(Path.of("/run/x.sock"))
+                .withSecurity(Path.of("/etc/fdstore.policy"), "wheel", Path.of("/var/log/audit"))
+                .withContinuity(true, 1500).withNotifySocket("@notify").withBusyPoll(7);
+
+        assertThat(Settings.config(Settings.of(config))).isEqualTo(config);
+    }
+
+    @Test
+    void config_fromABuildWithoutBusyPoll_pollsTheDefault() {
+        Map<String, String> pairs = new java.util.LinkedHashMap<>(Settings.of(DaemonConfig.at(Path.of("/x.sock"))
+                .withBusyPoll(7)));
+        pairs.remove("busy_poll_us");
+
+        assertThat(Settings.config(pairs).limits().busyPollMicros())
+                .isEqualTo(ServerLimits.DEFAULT_BUSY_POLL_MICROS);
+    }
+}
