@@ -13,35 +13,42 @@ import org.fdstore.protocol.Selector;
 
 /**
  * {@code bin/bench memory N}: the daemon's live heap and RSS before and after saving N unnamed entries without
- * metadata (the entry itself, not the strings a caller chooses to attach). The live heap is the total of
+ * metadata (the entry itself, not the strings a caller chooses to attach); with {@code named}, the heap for N
+ * entries named {@code session-NNNNNN} (their names and slots in the name index count too). bench/store/driver.sh
+ * runs both, each against a fresh daemon. The live heap is the total of
  * {@code jcmd PID GC.class_histogram}, which runs a full GC first; RSS is VmRSS of /proc/PID/status. Prints
- * {@code memory <N> entries: <bytes> bytes of heap per entry} and {@code ... bytes of RSS per entry}. The entries
- * are removed afterwards.
+ * {@code memory <N> entries: <bytes> bytes of heap per entry} and {@code ... bytes of RSS per entry}, or
+ * {@code memory <N> named entries: <bytes> bytes of heap per entry}. The entries are removed afterwards.
  */
 public final class Memory {
     private Memory() {}
 
     public static void main(String[] args) {
-        Driver.main("memory N", args, a -> {
+        Driver.main("memory N [named]", args, a -> {
             int n = Driver.count(a, 0, "N (entries)");
+            boolean named = a.length > 1 && a[1].equals("named");
             try (FdStore store = FdStore.connect(); Fd file = Driver.openSavedFile()) {
                 int pid = store.daemonPid();
                 // One save and remove first, so that the classes of the save path are loaded before the baseline.
-                store.remove(store.save(file));
+                store.remove(store.save(file, named ? "warm-up" : null));
                 long heapBefore = liveHeap(pid);
                 long rssBefore = rss(pid);
                 List<CompletableFuture<Long>> ids = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    ids.add(store.saveAsync(file, null, null));
+                    ids.add(store.saveAsync(file, named ? String.format("session-%06d", i) : null, null));
                     if (i % 256 == 255) store.awaitSubmitted();
                 }
                 store.awaitSubmitted();
-                long heapAfter = liveHeap(pid);
-                long rssAfter = rss(pid);
+                long heap = (liveHeap(pid) - heapBefore) / n;
+                long rss = (rss(pid) - rssBefore) / n;
                 for (CompletableFuture<Long> id : ids) store.removeAsync(new Selector.ById(id.join()));
                 store.awaitSubmitted();
-                System.out.printf("memory %d entries: %d bytes of heap per entry%n", n, (heapAfter - heapBefore) / n);
-                System.out.printf("memory %d entries: %d bytes of RSS per entry%n", n, (rssAfter - rssBefore) / n);
+                if (named) {
+                    System.out.printf("memory %d named entries: %d bytes of heap per entry%n", n, heap);
+                } else {
+                    System.out.printf("memory %d entries: %d bytes of heap per entry%n", n, heap);
+                    System.out.printf("memory %d entries: %d bytes of RSS per entry%n", n, rss);
+                }
             }
             return Driver.OK;
         });

@@ -28,7 +28,8 @@ public final class Entry {
     private final long savedAtMillis;
     /** What the fd referred to at save, kept field by field rather than as FdDescription and its 128-byte FileStat. */
     private final FileKind kind;
-    private final String target;
+    /** UTF-8: a String would add its own 24-byte object to every entry, for a field read only by info(). */
+    private final byte[] target;
     private final int openFlags;
     private final Lifetime lifetime;
     /**
@@ -50,7 +51,7 @@ public final class Entry {
         this.owner = owner;
         this.savedAtMillis = savedAtMillis;
         this.kind = description.kind();
-        this.target = fitTarget(description.target());
+        this.target = fitTarget(description.target()).getBytes(StandardCharsets.UTF_8);
         this.openFlags = description.openFlags();
         this.lifetime = Lifetime.DEFAULT.equals(lifetime) ? Lifetime.DEFAULT : lifetime;
         this.sharedName = sharedName;
@@ -131,7 +132,7 @@ public final class Entry {
     /** The entry as the protocol sends it, with the description recorded at save time. */
     public EntryInfo info() {
         return new EntryInfo(id, name, namespace, kind, openFlags, owner.pid(), owner.uid(), owner.gid(),
-                savedAtMillis, target, metadata);
+                savedAtMillis, new String(target, StandardCharsets.UTF_8), metadata);
     }
 
     /** The entry with a fresh description: the target may have been deleted, the flags changed. */
