@@ -94,6 +94,8 @@ GOALS = [
     ("256 clients: 0 errors", r"^clients 256x\d+ errors (\d+) cycles", 0, "errors"),
     ("256 clients: 0 leaked fds", r"^clients 256x\d+ leaked (\d+) fds", 0, "fds"),
     ("memory <= 256 bytes of heap per entry", r"^memory \d+ entries: (-?\d+) bytes of heap per entry", 256, "bytes"),
+    ("memory <= 256 bytes of heap per named entry", r"^memory \d+ named entries: (-?\d+) bytes of heap per entry",
+     256, "bytes"),
     ("daemon listening <= 300 ms", r"^startup daemon (\d+) ms .* to accepting", 300, "ms"),
     ("CLI call <= 100 ms", r"^startup cli (\d+) ms", 100, "ms"),
 ]
