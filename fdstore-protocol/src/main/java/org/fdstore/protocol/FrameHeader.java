@@ -64,22 +64,21 @@ public record FrameHeader(int version, int type, int flags, long requestId, int 
         long bodyLength = Integer.toUnsignedLong(b.getInt(16));
         long fdCount = Integer.toUnsignedLong(b.getInt(20));
         int replyType = type | MessageType.REPLY_BIT;
-        String what = describeType(type) + " frame";
         if (length > Limits.MAX_FRAME) {
             throw new ProtocolException(Errno.EMSGSIZE, requestId, replyType,
-                    what + " of " + length + " bytes exceeds the " + Limits.MAX_FRAME + "-byte limit");
+                    frame(type) + " of " + length + " bytes exceeds the " + Limits.MAX_FRAME + "-byte limit");
         }
         if ((flags & RESERVED_FLAGS) != 0) {
             throw new ProtocolException(Errno.EPROTO, requestId, replyType,
-                    String.format("%s sets reserved flag bits 0x%04x", what, flags & RESERVED_FLAGS));
+                    String.format("%s sets reserved flag bits 0x%04x", frame(type), flags & RESERVED_FLAGS));
         }
         if (bodyLength != length - Limits.HEADER_SIZE) {
-            throw new ProtocolException(Errno.EPROTO, requestId, replyType, what + ": header announces a body of "
+            throw new ProtocolException(Errno.EPROTO, requestId, replyType, frame(type) + ": header announces a body of "
                     + bodyLength + " bytes, but " + (length - Limits.HEADER_SIZE) + " follow the header");
         }
         if (fdCount != receivedFds) {
             throw new ProtocolException(Errno.EPROTO, requestId, replyType,
-                    what + ": header announces " + fdCount + " fds, but " + receivedFds + " arrived");
+                    frame(type) + ": header announces " + fdCount + " fds, but " + receivedFds + " arrived");
         }
         return new FrameHeader(version, type, flags, requestId, (int) bodyLength, (int) fdCount);
     }
@@ -107,6 +106,11 @@ public record FrameHeader(int version, int type, int flags, long requestId, int 
     /** Whether {@link Limits#FLAG_CONTINUES} is set: more frames of this reply follow. */
     public boolean continues() {
         return (flags & Limits.FLAG_CONTINUES) != 0;
+    }
+
+    /** {@code "SAVE frame"} etc., for messages: made only when one is needed, not for every frame read. */
+    private static String frame(int type) {
+        return describeType(type) + " frame";
     }
 
     /** {@code "SAVE"}, {@code "SAVE reply"}, {@code "error reply"} or {@code "type 0x42"}, for messages. */

@@ -54,9 +54,15 @@ public enum MessageType {
 
     /** The type whose request code is {@code code}, or empty for a code this version does not define. */
     public static Optional<MessageType> ofCode(int code) {
-        for (MessageType t : values()) {
-            if (t.code == code) return Optional.of(t);
-        }
-        return Optional.empty();
+        return code >= 0 && code < BY_CODE.length ? Optional.ofNullable(BY_CODE[code]) : Optional.empty();
+    }
+
+    /** The types by request code: looked up for every frame, where values() would copy its array each time. */
+    private static final MessageType[] BY_CODE = byCode();
+
+    private static MessageType[] byCode() {
+        MessageType[] table = new MessageType[REPLY_BIT];
+        for (MessageType t : values()) table[t.code] = t;
+        return table;
     }
 }

@@ -1,6 +1,7 @@
 package org.fdstore.daemon.observe;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -15,10 +16,19 @@ import java.time.Instant;
  * <p>Thread safe: each line is written whole.
  */
 public final class EventLog {
+    /** Beyond this, the buffers shrink back after a burst (a bulk request's lines). */
+    private static final int KEPT_CAPACITY = 1 << 16;
+
     private final PrintStream out;
     private final Clock clock;
-    private final StringBuilder batch = new StringBuilder(4096);
+    /** The lines not written yet: those of the open batch, or the one being logged. Guarded by this. */
+    private final StringBuilder pending = new StringBuilder(4096);
+    /** Where {@link #pending} is encoded for the write, reused. Guarded by this. */
+    private byte[] encoded = new byte[4096];
     private boolean batching;
+    /** The epoch second of {@link #secondText}, which is its ISO-8601 form without the zone. Guarded by this. */
+    private long second = Long.MIN_VALUE;
+    private String secondText;
 
     /** Logs to {@code out}, stamping lines with {@code clock}. */
     public EventLog(PrintStream out, Clock clock) {
@@ -27,19 +37,22 @@ public final class EventLog {
     }
 
     /** Logs {@code event} with alternating keys and values; a null value is left out. */
-    public void log(String event, Object... keysAndValues) {
-        StringBuilder line = new StringBuilder(160);
-        line.append("ts=").append(Instant.now(clock)).append(" event=").append(event);
+    public synchronized void log(String event, Object... keysAndValues) {
+        StringBuilder line = pending;
+        line.append("ts=");
+        appendTimestamp(line, clock.instant());
+        line.append(" event=").append(event);
         for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
-            if (keysAndValues[i + 1] == null) continue;
+            Object value = keysAndValues[i + 1];
+            if (value == null) continue;
             line.append(' ').append(keysAndValues[i]).append('=');
-            appendValue(line, String.valueOf(keysAndValues[i + 1]));
+            // Numbers need no quoting: appended as they are, without a String of their own.
+            if (value instanceof Integer n) line.append(n.intValue());
+            else if (value instanceof Long n) line.append(n.longValue());
+            else appendValue(line, value.toString());
         }
         line.append('\n');
-        synchronized (this) {
-            if (batching) batch.append(line);
-            else out.print(line);
-        }
+        if (!batching) write();
     }
 
     /** Holds the lines logged from now on until {@link #closeBatch()}. Harmless when a batch is open. */
@@ -50,12 +63,54 @@ public final class EventLog {
     /** Writes the lines held since {@link #openBatch()} and writes later ones at once again. */
     public synchronized void closeBatch() {
         batching = false;
-        if (batch.isEmpty()) return;
-        out.print(batch);
+        if (!pending.isEmpty()) write();
+    }
+
+    /** Writes {@link #pending} with one write and empties it. */
+    private void write() {
+        int length = pending.length();
+        if (encoded.length < length) encoded = new byte[Math.max(length, encoded.length * 2)];
+        int i = 0;
+        while (i < length && pending.charAt(i) < 0x80) {
+            encoded[i] = (byte) pending.charAt(i);
+            i++;
+        }
+        if (i == length) {
+            out.write(encoded, 0, length);
+        } else {
+            byte[] utf8 = pending.toString().getBytes(StandardCharsets.UTF_8);
+            out.write(utf8, 0, utf8.length);
+        }
         out.flush();
-        batch.setLength(0);
-        // A burst (a bulk request's lines) must not keep its buffer for the daemon's lifetime.
-        if (batch.capacity() > 1 << 16) batch.trimToSize();
+        pending.setLength(0);
+        if (pending.capacity() > KEPT_CAPACITY) {
+            pending.trimToSize();
+            encoded = new byte[4096];
+        }
+    }
+
+    /**
+     * {@code instant} as {@link Instant#toString()} writes it (the fraction in groups of three digits, as many as
+     * it needs), with the date and time of the second formatted once per second.
+     */
+    private void appendTimestamp(StringBuilder line, Instant instant) {
+        long epochSecond = instant.getEpochSecond();
+        if (epochSecond != second) {
+            String text = Instant.ofEpochSecond(epochSecond).toString();
+            secondText = text.substring(0, text.length() - 1);
+            second = epochSecond;
+        }
+        line.append(secondText);
+        int nanos = instant.getNano();
+        if (nanos != 0) {
+            int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+            int fraction = nanos / (digits == 3 ? 1_000_000 : digits == 6 ? 1_000 : 1);
+            line.append('.');
+            String text = Integer.toString(fraction);
+            for (int pad = text.length(); pad < digits; pad++) line.append('0');
+            line.append(text);
+        }
+        line.append('Z');
     }
 
     static void appendValue(StringBuilder line, String value) {

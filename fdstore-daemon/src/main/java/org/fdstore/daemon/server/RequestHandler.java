@@ -362,17 +362,16 @@ final class RequestHandler {
                 + "; " + fds.size() + " came and were closed");
     }
 
-    /** One audit line for an operation carried out on {@code entry}; extra pairs with a null value are left out. */
-    void audit(Connection c, String operation, Entry entry, Object... extra) {
-        Object[] pairs = {"conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
-            "id", entry.id(), "namespace", entry.namespace(), "name", entry.name().isEmpty() ? null : entry.name(),
-            "kind", entry.kind().label()};
-        Object[] all = new Object[pairs.length + extra.length + 2];
-        System.arraycopy(pairs, 0, all, 0, pairs.length);
-        System.arraycopy(extra, 0, all, pairs.length, extra.length);
-        all[all.length - 2] = "result";
-        all[all.length - 1] = "ok";
-        store.audit.record(operation, all);
+    /** One audit line for an operation carried out on {@code entry}. */
+    void audit(Connection c, String operation, Entry entry) {
+        audit(c, operation, entry, "", null);
+    }
+
+    /** One audit line for an operation carried out on {@code entry}, with one more pair unless its value is null. */
+    void audit(Connection c, String operation, Entry entry, String key, Object value) {
+        store.audit.record(operation, "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+                "id", entry.id(), "namespace", entry.namespace(), "name", entry.name().isEmpty() ? null : entry.name(),
+                "kind", entry.kind().label(), key, value, "result", "ok");
     }
 
     static String peerName(Connection c) {

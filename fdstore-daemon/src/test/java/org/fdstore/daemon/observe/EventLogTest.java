@@ -78,4 +78,30 @@ class EventLogTest {
 
         assertThat(file.text()).isEqualTo("ts=2026-11-24T02:00:00.123Z event=hangup conn=3\n");
     }
+
+    @Test
+    void log_stampsEachLineAsInstantToStringDoes() {
+        for (String at : java.util.List.of("2026-11-24T02:00:00Z", "2026-11-24T02:00:00.120Z",
+                "2026-11-24T02:00:00.000120Z", "2026-11-24T02:00:00.000000005Z", "2026-11-24T02:00:00.123456789Z",
+                "2026-11-24T02:00:01.999999Z", "1970-01-01T00:00:00.001Z")) {
+            Instant instant = Instant.parse(at);
+            CountingStream file = new CountingStream();
+            EventLog log = new EventLog(new PrintStream(file, true, StandardCharsets.UTF_8),
+                    Clock.fixed(instant, ZoneOffset.UTC));
+
+            log.log("tick");
+
+            assertThat(file.text()).isEqualTo("ts=" + instant + " event=tick\n");
+        }
+    }
+
+    @Test
+    void log_nonAsciiValue_isWrittenAsUtf8() {
+        CountingStream file = new CountingStream();
+        EventLog log = new EventLog(new PrintStream(file, true, StandardCharsets.UTF_8), CLOCK);
+
+        log.log("save", "name", "café", "id", 7L);
+
+        assertThat(file.text()).isEqualTo("ts=2026-11-24T02:00:00.123Z event=save name=café id=7\n");
+    }
 }
