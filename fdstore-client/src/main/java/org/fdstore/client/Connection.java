@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
@@ -158,6 +159,11 @@ final class Connection implements AutoCloseable {
      * this process the wake-up across CPUs (~40 µs here), the largest cost of a round trip. 0: it sleeps at once.
      */
     private final long busyPollNanos = busyPollMicros(System.getenv(BUSY_POLL_ENVIRONMENT)) * 1000;
+    /**
+     * Whether a thread of this process is polling: one at a time, so that many threads waiting for replies at once
+     * (a pool of workers, each with its connection) burn at most one CPU and leave the rest to the daemon.
+     */
+    private static final AtomicBoolean POLLING = new AtomicBoolean();
 
     private Connection(String path, Fd socket, Duration reconnectWindow) {
         this.path = path;
@@ -600,14 +606,18 @@ final class Connection implements AutoCloseable {
     }
 
     private Received receiveMessage(int flags) throws FdStoreException {
-        if (flags == 0 && busyPollNanos > 0) {
-            long deadline = System.nanoTime() + busyPollNanos;
-            do {
-                Received r = receiveMessage(Socket.MSG_DONTWAIT);
-                if (r != null) return r;
-                // Lets the daemon run here if the scheduler put it on this CPU.
-                Thread.yield();
-            } while (System.nanoTime() - deadline < 0);
+        if (flags == 0 && busyPollNanos > 0 && POLLING.compareAndSet(false, true)) {
+            try {
+                long deadline = System.nanoTime() + busyPollNanos;
+                do {
+                    Received r = receiveMessage(Socket.MSG_DONTWAIT);
+                    if (r != null) return r;
+                    // Lets the daemon run here if the scheduler put it on this CPU.
+                    Thread.yield();
+                } while (System.nanoTime() - deadline < 0);
+            } finally {
+                POLLING.set(false);
+            }
         }
         while (true) {
             try {
