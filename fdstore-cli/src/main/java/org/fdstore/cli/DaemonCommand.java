@@ -10,10 +10,8 @@ import org.fdstore.daemon.continuity.StandbyLauncher;
 import org.fdstore.daemon.policy.PolicyException;
 import org.fdstore.protocol.SocketPath;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParentCommand;
 import sun.misc.Signal;
 
 /**
@@ -25,8 +23,8 @@ import sun.misc.Signal;
 @Command(name = "daemon", description = "Serve the store in the foreground until SIGTERM; logs go to stderr."
         + " SIGHUP reloads the policy file and reopens the audit log.")
 public final class DaemonCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @ParentCommand
+    FdstoreCommand root;
 
     @Option(names = "--policy", paramLabel = "FILE",
             description = "Who may do what in which namespace, and the quotas (docs/security.md). Reloaded when it"
@@ -52,10 +50,10 @@ public final class DaemonCommand implements Callable<Integer> {
                     + " a kill -9 of the daemon loses every entry (docs/operations.md).")
     boolean noMirror;
 
-    @Option(names = "--lame-duck", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
+    @Option(names = "--lame-duck", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "After SIGTERM, serve on this long (default 2s), so that a successor (daemon --takeover)"
                     + " can still take over, then tell clients to go away and stop.")
-    Duration lameDuck;
+    Duration lameDuck = Duration.ofSeconds(2);
 
     @Option(names = "--takeover",
             description = "Take over from the daemon serving the socket: receive its entries, options, policy and"
@@ -68,9 +66,7 @@ public final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OptionSpec socketOption = spec.findOption("--socket");
-        String explicit = socketOption == null ? null : socketOption.getValue();
-        Path socket = Path.of(SocketPath.resolve(explicit));
+        Path socket = Path.of(SocketPath.resolve(root.socket));
         StandbyLauncher launcher = where -> SelfLauncher.start(ProcessBuilder.Redirect.INHERIT,
                 "daemon", "--standby", "--socket", where.toString());
         try {
