@@ -11,12 +11,18 @@ fdstore_daemon_tuning=(-XX:+UseSerialGC)
 fdstore_cli_tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 java_major() { # JAVA_BINARY -> major version, or nothing
-  # The JDK's release file answers without starting a JVM (tens of milliseconds on every bin/fdstore call).
-  local release
-  release=$(dirname "$(dirname "$(readlink -f "$1")")")/release
-  if [ -r "$release" ] && grep -q '^JAVA_VERSION=' "$release"; then
-    sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9]*\).*/\1/p' "$release" | head -n 1
-    return 0
+  # The JDK's release file answers without starting a JVM (tens of milliseconds on every bin/fdstore call). Read with
+  # shell builtins: every process started here costs a few milliseconds of each call too.
+  local release line
+  release=$(readlink -f "$1")
+  release=${release%/bin/*}/release
+  if [ -r "$release" ]; then
+    while IFS= read -r line; do
+      if [[ $line =~ ^JAVA_VERSION=\"?([0-9]+) ]]; then
+        echo "${BASH_REMATCH[1]}"
+        return 0
+      fi
+    done <"$release"
   fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
 }
@@ -27,7 +33,8 @@ find_java_home() {
     [ -n "$candidate" ] && [ -x "$candidate" ] || continue
     major=$(java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
-      dirname "$(dirname "$(readlink -f "$candidate")")"
+      candidate=$(readlink -f "$candidate")
+      echo "${candidate%/bin/*}"
       return 0
     fi
   done
@@ -63,7 +70,9 @@ build_if_stale() { # JAVA_HOME
 }
 
 sources_newer_than() { # FILE [DIR_TO_SKIP] -> the first pom.xml or main source newer than FILE, if any
-  find "$fdstore_root" \( -path "$fdstore_root/.git" -o -path "${2:-$fdstore_root/.git}" \) -prune -o \
+  # Build output (target/, outside src/) holds no source and most of the files: not walked, on every call.
+  find "$fdstore_root" \( -path "$fdstore_root/.git" -o -path "${2:-$fdstore_root/.git}" \
+    -o \( -name target -type d ! -path '*/src/*' \) \) -prune -o \
     \( -name pom.xml -o -path '*/src/main/*' \) -newer "$1" -print -quit
 }
 
