@@ -6,7 +6,9 @@
 FDSTORE is the command (bin/fdstore pinned to a build snapshot). Measures, RUNS times each, and prints medians:
   - daemon: from spawning `FDSTORE daemon --socket DIR/s.sock` to the first connect(2) the socket accepts (polled
     every 0.5 ms), and to the daemon's `event=listening` log line (its own timestamp);
-  - cli: the wall time of `FDSTORE --socket SOCK list` against that running daemon;
+  - cli: the wall time of `FDSTORE --socket SOCK list` against that daemon once it is settled: its standby attached
+    and one untimed list served (which links the daemon's own request paths), as a script calling the command in a
+    loop meets it;
   - jvm: the wall time of `java -Xshare:auto -version` with the same JDK, the floor of any Java command.
 With BASELINE (the same build without its AOT caches), each run measures it too, right after FDSTORE, and its lines
 end the figure's name with `-without-aot`. Exit status 0, or 1 if a daemon did not come up or a list failed.
@@ -50,6 +52,16 @@ def daemon_start(fdstore, sock, log):
     return proc, accepted, listening
 
 
+def settle(fdstore, sock, log):
+    """Waits (up to 60 s) for the daemon's standby to attach, whose JVM start would compete with the timed command
+    for the CPU, then runs one untimed list."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "event=mirror_attached" not in open(log).read():
+        time.sleep(0.05)
+    subprocess.run([fdstore, "--socket", sock, "list"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
 def stop(proc):
     proc.terminate()
     try:
@@ -76,6 +88,7 @@ def measure(fdstore, sock, log, java, figures):
         figures["accepted"].append(a)
         if l is not None:
             figures["listening"].append(l)
+        settle(fdstore, sock, log)
         t, done = timed([fdstore, "--socket", sock, "list"])
         if done.returncode != 0:
             print(f"bench startup: fdstore list failed: {done.stderr.decode()}", file=sys.stderr)

@@ -11,12 +11,18 @@ fdstore_daemon_tuning=(-XX:+UseSerialGC)
 fdstore_cli_tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 java_major() { # JAVA_BINARY -> major version, or nothing
-  # The JDK's release file answers without starting a JVM (tens of milliseconds on every bin/fdstore call).
-  local release
-  release=$(dirname "$(dirname "$(readlink -f "$1")")")/release
-  if [ -r "$release" ] && grep -q '^JAVA_VERSION=' "$release"; then
-    sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9]*\).*/\1/p' "$release" | head -n 1
-    return 0
+  # The JDK's release file answers without starting a JVM (tens of milliseconds on every bin/fdstore call). Read with
+  # shell builtins: every process started here costs a few milliseconds of each call too.
+  local release line
+  release=$(readlink -f "$1")
+  release=${release%/bin/*}/release
+  if [ -r "$release" ]; then
+    while IFS= read -r line; do
+      if [[ $line =~ ^JAVA_VERSION=\"?([0-9]+) ]]; then
+        echo "${BASH_REMATCH[1]}"
+        return 0
+      fi
+    done <"$release"
   fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
 }
@@ -27,7 +33,8 @@ find_java_home() {
     [ -n "$candidate" ] && [ -x "$candidate" ] || continue
     major=$(java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
-      dirname "$(dirname "$(readlink -f "$candidate")")"
+      candidate=$(readlink -f "$candidate")
+      echo "${candidate%/bin/*}"
       return 0
     fi
   done
@@ -63,7 +70,9 @@ build_if_stale() { # JAVA_HOME
 }
 
 sources_newer_than() { # FILE [DIR_TO_SKIP] -> the first pom.xml or main source newer than FILE, if any
-  find "$fdstore_root" \( -path "$fdstore_root/.git" -o -path "${2:-$fdstore_root/.git}" \) -prune -o \
+  # Build output (target/, outside src/) holds no source and most of the files: not walked, on every call.
+  find "$fdstore_root" \( -path "$fdstore_root/.git" -o -path "${2:-$fdstore_root/.git}" \
+    -o \( -name target -type d ! -path '*/src/*' \) \) -prune -o \
     \( -name pom.xml -o -path '*/src/main/*' \) -newer "$1" -print -quit
 }
 
@@ -92,8 +101,9 @@ fdstore_java_args() {
 }
 
 # train_aot_if_stale JAVA_HOME JAR : (re)builds both AOT caches of JAR when one is missing or older than JAR, by a
-# training run: a daemon on a temporary socket serving a few typical commands (save, restore, list, remove), then
-# `list` recorded for the CLI cache. The daemon runs without its standby, which would inherit -XX:AOTCacheOutput.
+# training run: a daemon on a temporary socket serving the frequent commands (save, restore, take, remove, list,
+# status, the RFC flags), all run by one CLI JVM (org.fdstore.cli.TrainingRun), which records the CLI cache: a cache
+# holds what its one JVM loaded. The daemon runs without its standby, which would inherit -XX:AOTCacheOutput.
 # Never fails: when training fails, the JVMs run without a cache, and a marker stops retrying until JAR changes.
 # Takes about ten seconds, once per build (the timeouts are only watchdogs: a loaded machine is ten times slower).
 train_aot_if_stale() {
@@ -128,11 +138,6 @@ aot_train() { # JAVA JAR -> status; the training's output goes to JAR's .aot-fai
   daemon_cache=$(fdstore_aot_cache "$jar" daemon)
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/fdstore-aot.XXXXXX") || return 1
   local sock=$tmp/train.sock log=$tmp/training.log
-  aot_cli() { # [-XX:OPTION] COMMAND ARGS... against the training daemon
-    local extra=()
-    if [[ $1 == -XX:* ]]; then extra=("$1"); shift; fi
-    timeout 300 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}" "${extra[@]}" -jar "$jar" --socket "$sock" "$@"
-  }
   timeout 600 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}" -XX:AOTCacheOutput="$daemon_cache.tmp" \
     -jar "$jar" daemon --no-mirror --socket "$sock" </dev/null >>"$log" 2>&1 &
   daemon_pid=$!
@@ -141,9 +146,13 @@ aot_train() { # JAVA JAR -> status; the training's output goes to JAR's .aot-fai
     kill -0 "$daemon_pid" 2>/dev/null || break
     sleep 0.1
   done
-  if [ -S "$sock" ] && echo training >"$tmp/file" &&
-    aot_cli save -f "$tmp/file" --name train >>"$log" 2>&1 && aot_cli restore train >>"$log" 2>&1 &&
-    aot_cli -XX:AOTCacheOutput="$cli_cache.tmp" list >>"$log" 2>&1 && aot_cli remove train >>"$log" 2>&1; then
+  local s=(--socket "$sock") f=$tmp/file
+  if [ -S "$sock" ] && echo training >"$f" &&
+    timeout 300 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}" -XX:AOTCacheOutput="$cli_cache.tmp" \
+      -cp "$jar" org.fdstore.cli.TrainingRun "${s[@]}" save -f "$f" --name a \; "${s[@]}" restore a \; \
+      "${s[@]}" list \; "${s[@]}" list --json \; "${s[@]}" status \; "${s[@]}" status --json \; \
+      "${s[@]}" -s -f "$f" \; "${s[@]}" -r a -d a \; "${s[@]}" save -f "$f" --name b --ttl 1h \; \
+      "${s[@]}" take b \; "${s[@]}" save -f "$f" --name c \; "${s[@]}" remove c >>"$log" 2>&1; then
     ok=yes
   fi
   kill -TERM "$daemon_pid" 2>/dev/null || true

@@ -8,17 +8,16 @@ import org.fdstore.daemon.Daemon;
 import org.fdstore.daemon.DaemonConfig;
 import org.fdstore.daemon.continuity.StandbyLauncher;
 import org.fdstore.daemon.policy.PolicyException;
+import org.fdstore.daemon.server.ServerLimits;
 import org.fdstore.protocol.SocketPath;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParentCommand;
 import sun.misc.Signal;
 
 /**
  * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--no-mirror] [--lame-duck D]
- * [--notify-socket PATH]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
+ * [--notify-socket PATH] [--busy-poll MICROSECONDS]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
  * until SIGTERM; SIGHUP reloads the policy. {@code fdstore daemon --takeover} takes over from the daemon serving the
  * socket. With {@code --notify-socket} it also serves systemd's fd-store protocol (docs/systemd.md).
  */
@@ -28,8 +27,8 @@ public final class DaemonCommand implements Callable<Integer> {
     /** Beyond a millisecond, polling would cost more CPU than the wake-up it saves. */
     static final int MAX_BUSY_POLL_MICROS = 1000;
 
-    @Spec
-    CommandSpec spec;
+    @ParentCommand
+    FdstoreCommand root;
 
     @Option(names = "--policy", paramLabel = "FILE",
             description = "Who may do what in which namespace, and the quotas (docs/security.md). Reloaded when it"
@@ -55,16 +54,16 @@ public final class DaemonCommand implements Callable<Integer> {
                     + " a kill -9 of the daemon loses every entry (docs/operations.md).")
     boolean noMirror;
 
-    @Option(names = "--lame-duck", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
+    @Option(names = "--lame-duck", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "After SIGTERM, serve on this long (default 2s), so that a successor (daemon --takeover)"
                     + " can still take over, then tell clients to go away and stop.")
-    Duration lameDuck;
+    Duration lameDuck = Duration.ofSeconds(2);
 
-    @Option(names = "--busy-poll", paramLabel = "MICROSECONDS", defaultValue = "50",
+    @Option(names = "--busy-poll", paramLabel = "MICROSECONDS",
             description = "After a busy turn, poll this long for the next request before sleeping (default 50, at"
                     + " most 1000; 0: sleep at once). Finding the daemon awake spares a client's round trip a"
                     + " wake-up across CPUs; it costs CPU only while requests keep coming.")
-    int busyPollMicros;
+    int busyPollMicros = ServerLimits.DEFAULT_BUSY_POLL_MICROS;
 
     @Option(names = "--takeover",
             description = "Take over from the daemon serving the socket: receive its entries, options, policy and"
@@ -77,9 +76,7 @@ public final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OptionSpec socketOption = spec.findOption("--socket");
-        String explicit = socketOption == null ? null : socketOption.getValue();
-        Path socket = Path.of(SocketPath.resolve(explicit));
+        Path socket = Path.of(SocketPath.resolve(root.socket));
         StandbyLauncher launcher = where -> SelfLauncher.start(ProcessBuilder.Redirect.INHERIT,
                 "daemon", "--standby", "--socket", where.toString());
         if (busyPollMicros < 0 || busyPollMicros > MAX_BUSY_POLL_MICROS) {

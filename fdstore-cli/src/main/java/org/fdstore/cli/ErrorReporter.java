@@ -1,61 +1,66 @@
 package org.fdstore.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import org.fdstore.client.FdStoreException;
-import org.fdstore.linux.Errno;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Turns what went wrong into one line on stderr, {@code fdstore <command>: <message>}, and an exit code from
- * {@link ExitCodes}.
- *
- * <p>The message names the errno: a refusal is the daemon's sentence followed by the errno's name, e.g.
- * {@code no entry with id 1 (ENOENT)}; a failure on this side already names it, e.g. {@code cannot connect to
- * /run/fdstore/fdstore.sock: ENOENT (No such file or directory); ...}.
+ * picocli's side of error reporting: a usage error prints {@code fdstore <command>: <message>} and the command's
+ * usage, and exits 100; a failure of the command goes to {@link CommandFailure}.
  *
  * <p>Stateless and thread safe.
  */
 final class ErrorReporter implements IParameterExceptionHandler, IExecutionExceptionHandler {
+    /**
+     * Makes a new reporter handle the errors of {@code commandLine}, whose root is {@code root}, including the RFC
+     * flags given with a command.
+     */
+    static void attach(CommandLine commandLine, FdstoreCommand root) {
+        ErrorReporter reporter = new ErrorReporter();
+        commandLine.setParameterExceptionHandler(reporter);
+        commandLine.setExecutionExceptionHandler(reporter);
+        commandLine.setExecutionStrategy(parseResult -> {
+            if (parseResult.hasSubcommand() && root.hasRfcFlags()) {
+                throw new ParameterException(commandLine,
+                        "the RFC flags -s, -f, -r and -d do not combine with a command");
+            }
+            return new RunLast().execute(parseResult);
+        });
+    }
+
     @Override
     public int handleParseException(ParameterException e, String[] args) {
-        CommandLine command = e.getCommandLine();
+        return usageError(e.getCommandLine(), e.getMessage(), e);
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
+        if (e instanceof UsageException) return usageError(command, e.getMessage(), null);
+        return CommandFailure.report(e, command.getCommandSpec().qualifiedName(), command.getErr());
+    }
+
+    /**
+     * Prints {@code message} for {@code command}, the suggestions of picocli's {@code cause} if any, and the usage.
+     *
+     * @return {@link ExitCodes#USAGE}
+     */
+    static int usageError(CommandLine command, String message, ParameterException cause) {
         PrintWriter err = command.getErr();
-        err.println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
-        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println(command.getCommandSpec().qualifiedName() + ": " + message);
+        if (cause != null) UnmatchedArgumentException.printSuggestions(cause, err);
         command.usage(err);
         err.flush();
         return ExitCodes.USAGE;
     }
 
-    @Override
-    public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
-        PrintWriter err = command.getErr();
-        String prefix = command.getCommandSpec().qualifiedName() + ": ";
-        int code;
-        if (e instanceof FdStoreException f && f.refusedByDaemon()) {
-            err.println(prefix + refusal(f));
-            code = ExitCodes.REFUSED;
-        } else if (e instanceof IOException || e instanceof UnsupportedOperationException) {
-            err.println(prefix + e.getMessage());
-            code = ExitCodes.SYSTEM_CALL_FAILED;
-        } else {
-            err.println(prefix + "internal error: " + e);
-            e.printStackTrace(err);
-            code = ExitCodes.SYSTEM_CALL_FAILED;
-        }
-        err.flush();
-        return code;
-    }
-
-    /** {@code no entry with id 1 (ENOENT)}; {@code (errno 200)} for a number {@link Errno} does not list. */
+    /** {@link CommandFailure#refusal}. */
     static String refusal(FdStoreException e) {
-        String name = e.errno() == Errno.UNKNOWN ? "errno " + e.errnoNumber() : e.errno().name();
-        return e.getMessage() + " (" + name + ")";
+        return CommandFailure.refusal(e);
     }
 }

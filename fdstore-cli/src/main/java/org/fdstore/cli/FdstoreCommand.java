@@ -12,11 +12,8 @@ import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
 import org.fdstore.protocol.Selector;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code fdstore} root command: holds the global options, dispatches to the subcommands, and by itself runs the
@@ -45,9 +42,6 @@ public final class FdstoreCommand implements Callable<Integer> {
     static final String DEFAULT_FILE = "foobar";
 
     private final PrintStream out;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "The daemon's socket. Default: $FDSTORE_SOCKET, else /run/fdstore/fdstore.sock for root"
@@ -108,10 +102,8 @@ public final class FdstoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!hasRfcFlags()) throw new ParameterException(spec.commandLine(), "no command given");
-        if (file != null && !save) {
-            throw new ParameterException(spec.commandLine(), "-f FILE names the file for -s, which is missing");
-        }
+        if (!hasRfcFlags()) throw new UsageException("no command given");
+        if (file != null && !save) throw new UsageException("-f FILE names the file for -s, which is missing");
         List<Restored> restored = new ArrayList<>();
         try (FdStore store = connect()) {
             for (RfcStep step : steps) {

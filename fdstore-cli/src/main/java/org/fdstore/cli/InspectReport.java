@@ -39,7 +39,7 @@ final class InspectReport {
                 e.kind().label(),
                 Integer.toUnsignedString(e.uid()),
                 Integer.toString(e.pid()),
-                DurationConverter.format(nowMillis - e.savedAtMillis()),
+                Durations.format(nowMillis - e.savedAtMillis()),
                 lifetime(i, nowMillis),
                 i.mountPoint().isEmpty() ? "-" : EntryTable.printable(i.mountPoint()),
                 device(i.device()),
@@ -110,10 +110,10 @@ final class InspectReport {
     /** The LIFETIME cell: e.g. {@code until-removed,hup} or {@code ttl=4m59s,grace=8s,keep}. */
     static String lifetime(InspectInfo i, long nowMillis) {
         List<String> parts = new ArrayList<>();
-        if (i.expiresAtMillis() != 0) parts.add("ttl=" + DurationConverter.format(i.expiresAtMillis() - nowMillis));
+        if (i.expiresAtMillis() != 0) parts.add("ttl=" + Durations.format(i.expiresAtMillis() - nowMillis));
         if (i.lifetime().ownerBound()) {
             parts.add(i.ownerExitedAtMillis() == 0 ? "owner=" + i.boundPid()
-                    : "grace=" + DurationConverter.format(i.releaseAtMillis() - nowMillis));
+                    : "grace=" + Durations.format(i.releaseAtMillis() - nowMillis));
         }
         if (parts.isEmpty()) parts.add("until-removed");
         if (i.lifetime().keepOnHangup()) parts.add("keep");

@@ -8,8 +8,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.RunLast;
 
 /**
  * The {@code fdstore} command, the project's only {@code main}.
@@ -26,15 +24,23 @@ import picocli.CommandLine.RunLast;
  * </ul>
  * Errors go to stderr as one line {@code fdstore <command>: <message>}. docs/cli/README.md holds the same list.
  *
+ * <p>{@link FastParser} reads the frequent command lines without loading picocli, which costs a short command most of
+ * its start-up; picocli reads the others, and prints help and usage errors.
+ *
  * <p>Not thread safe: {@link #run} serves one command line.
  */
 public final class Main {
     private Main() {}
 
-    /** Runs the command line and exits with its code. */
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
+    /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        System.exit(runOnStandardStreams(args));
+    }
+
+    /** Runs one command line as {@link #main} does, printing to this process's stdout and stderr; the exit code. */
+    static int runOnStandardStreams(String[] args) {
         // Library logs (System.Logger, backed by java.util.logging) as one key=value line each, like the daemon's.
         if (System.getProperty(LOG_FORMAT) == null) {
             System.setProperty(LOG_FORMAT, "ts=%1$tFT%1$tT.%1$tL%1$tz level=%4$s logger=%3$s %5$s%6$s%n");
@@ -42,7 +48,7 @@ public final class Main {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)), false,
                 StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, err));
+        return run(args, out, err);
     }
 
     /**
@@ -52,6 +58,33 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        FastParser.Parsed parsed = FastParser.parse(args, new FdstoreCommand(out));
+        return parsed == null ? runWithPicocli(args, out, err) : runParsed(parsed, out, err);
+    }
+
+    /**
+     * Runs what {@link FastParser} read, without loading picocli unless the command reports a usage error (whose
+     * usage text is picocli's); its errors print as those of {@link #runWithPicocli}, byte for byte.
+     */
+    private static int runParsed(FastParser.Parsed parsed, PrintStream out, PrintStream err) {
+        PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        try {
+            return parsed.call().call();
+        } catch (UsageException e) {
+            CommandLine root = commandLine(out, err);
+            CommandLine command = parsed.command() == null ? root : root.getSubcommands().get(parsed.command());
+            return ErrorReporter.usageError(command, e.getMessage(), null);
+        } catch (Exception e) {
+            return CommandFailure.report(e, parsed.qualifiedName(), errWriter);
+        } finally {
+            errWriter.flush();
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** Runs one command line with picocli: what {@link FastParser} leaves to it, such as help and usage errors. */
+    static int runWithPicocli(String[] args, PrintStream out, PrintStream err) {
         CommandLine commandLine = commandLine(out, err);
         try {
             return commandLine.execute(args);
@@ -73,16 +106,8 @@ public final class Main {
         commandLine.getSubcommands().get("exec").setStopAtPositional(true);
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-        ErrorReporter reporter = new ErrorReporter();
-        commandLine.setParameterExceptionHandler(reporter);
-        commandLine.setExecutionExceptionHandler(reporter);
-        commandLine.setExecutionStrategy(parseResult -> {
-            if (parseResult.hasSubcommand() && root.hasRfcFlags()) {
-                throw new ParameterException(commandLine,
-                        "the RFC flags -s, -f, -r and -d do not combine with a command");
-            }
-            return new RunLast().execute(parseResult);
-        });
+        // Kept out of this class, which runs without picocli: checking the types the wiring passes would load it.
+        ErrorReporter.attach(commandLine, root);
         return commandLine;
     }
 }

@@ -1,12 +1,9 @@
 package org.fdstore.cli;
 
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.Restored;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code fdstore restore ID|NAME}: gets a stored descriptor and shows what it holds; the entry stays.
@@ -19,13 +16,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "restore", description = "Restore an fd and print a readable file's content from offset 0"
         + " (without moving the shared offset), or else what the fd refers to. The entry stays.")
-public final class RestoreCommand implements Callable<Integer> {
-    @ParentCommand
-    FdstoreCommand root;
-
-    @Mixin
-    EntryArgument entry;
-
+public final class RestoreCommand extends EntryCommand {
     @Override
     public Integer call() throws IOException {
         try (FdStore store = root.connect(); Restored restored = store.restore(entry.selector)) {

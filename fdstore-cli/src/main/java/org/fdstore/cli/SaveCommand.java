@@ -16,11 +16,8 @@ import org.fdstore.linux.LinuxException;
 import org.fdstore.protocol.Limits;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code fdstore save [-f FILE | --fd N] [--name NAME] [--meta TEXT] [--namespace NS] [--ttl DURATION]
@@ -34,9 +31,6 @@ import picocli.CommandLine.Spec;
 public final class SaveCommand implements Callable<Integer> {
     @ParentCommand
     FdstoreCommand root;
-
-    @Spec
-    CommandSpec spec;
 
     @ArgGroup(exclusive = true)
     Source source;
@@ -83,8 +77,8 @@ public final class SaveCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         byte[] metadata = meta == null ? null : meta.getBytes(StandardCharsets.UTF_8);
         if (metadata != null && metadata.length > Limits.MAX_METADATA) {
-            throw new ParameterException(spec.commandLine(), "--meta holds " + metadata.length
-                    + " bytes of UTF-8, more than " + Limits.MAX_METADATA);
+            throw new UsageException("--meta holds " + metadata.length + " bytes of UTF-8, more than "
+                    + Limits.MAX_METADATA);
         }
         SaveOptions options = options();
         try (Fd fd = open(); FdStore store = root.connect()) {
@@ -97,7 +91,7 @@ public final class SaveCommand implements Callable<Integer> {
     /** The namespace and lifetime options, checked. */
     SaveOptions options() {
         if (grace != null && !ownerBound) {
-            throw new ParameterException(spec.commandLine(), "--grace needs --owner-bound");
+            throw new UsageException("--grace needs --owner-bound");
         }
         try {
             SaveOptions options = SaveOptions.DEFAULT;
@@ -107,7 +101,7 @@ public final class SaveCommand implements Callable<Integer> {
             if (keepOnHangup) options = options.withKeepOnHangup();
             return options;
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new UsageException(e.getMessage());
         }
     }
 
@@ -116,7 +110,7 @@ public final class SaveCommand implements Callable<Integer> {
             String file = source == null || source.file == null ? FdstoreCommand.DEFAULT_FILE : source.file;
             return Fcntl.open(file, Fcntl.O_RDWR | Fcntl.O_CREAT, 0666);
         }
-        if (source.fd < 0) throw new ParameterException(spec.commandLine(), "--fd " + source.fd + " is negative");
+        if (source.fd < 0) throw new UsageException("--fd " + source.fd + " is negative");
         // Checked before adopting: closing an Fd for a number that is not open could close one opened meanwhile.
         if (!Files.exists(Path.of("/proc/self/fd/" + source.fd), LinkOption.NOFOLLOW_LINKS)) {
             throw new LinuxException("fd " + source.fd, Errno.EBADF, "not open in this process");

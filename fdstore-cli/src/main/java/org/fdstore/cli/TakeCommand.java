@@ -1,12 +1,9 @@
 package org.fdstore.cli;
 
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.Restored;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code fdstore take ID|NAME}: gets a stored descriptor and removes its entry in one step, prints what
@@ -18,13 +15,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "take", description = "Restore an fd and remove its entry atomically; print what restore"
         + " prints, then the removed id.")
-public final class TakeCommand implements Callable<Integer> {
-    @ParentCommand
-    FdstoreCommand root;
-
-    @Mixin
-    EntryArgument entry;
-
+public final class TakeCommand extends EntryCommand {
     @Override
     public Integer call() throws IOException {
         try (FdStore store = root.connect(); Restored taken = store.take(entry.selector)) {

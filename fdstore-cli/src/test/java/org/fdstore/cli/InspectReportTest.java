@@ -67,17 +67,17 @@ class InspectReportTest {
 
     @Test
     void durations_parseAndFormat() {
-        assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(DurationConverter.parse("30")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(DurationConverter.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
-        assertThat(DurationConverter.parse("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(DurationConverter.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
-        assertThatThrownBy(() -> DurationConverter.parse("5 min")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DurationConverter.parse("")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(DurationConverter.format(450)).isEqualTo("450ms");
-        assertThat(DurationConverter.format(65_000)).isEqualTo("1m5s");
-        assertThat(DurationConverter.format(3_600_000)).isEqualTo("1h");
-        assertThat(DurationConverter.format(90_061_000)).isEqualTo("1d1h");
-        assertThat(DurationConverter.format(-5)).isEqualTo("0ms");
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("30")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Durations.parse("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(Durations.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> Durations.parse("5 min")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Durations.format(450)).isEqualTo("450ms");
+        assertThat(Durations.format(65_000)).isEqualTo("1m5s");
+        assertThat(Durations.format(3_600_000)).isEqualTo("1h");
+        assertThat(Durations.format(90_061_000)).isEqualTo("1d1h");
+        assertThat(Durations.format(-5)).isEqualTo("0ms");
     }
 }

@@ -20,7 +20,13 @@ record CliRun(int exitCode, String stdout, String stderr) {
     /** Runs {@code fdstore ARGS...} in {@code dir} with extra environment variables. */
     static CliRun runRaw(Path dir, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(JavaProcess.fdstore(args)).directory(dir.toFile());
+        return runRaw(dir, environment, List.of(), args);
+    }
+
+    /** Runs {@code fdstore ARGS...} in {@code dir} in a JVM with extra options, such as {@code -Xlog:class+load}. */
+    static CliRun runRaw(Path dir, Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(JavaProcess.fdstore(jvmOptions, args)).directory(dir.toFile());
         builder.environment().remove("FDSTORE_SOCKET");
         builder.environment().putAll(environment);
         Process p = builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

@@ -38,24 +38,29 @@ final class DaemonProcess implements AutoCloseable {
      * once on SIGTERM (no lame duck), so that a test ends quickly and its fd counts are the daemon's alone.
      */
     static DaemonProcess start(Path dir, String... options) throws IOException {
+        return startWithJvmOptions(dir, List.of(), options);
+    }
+
+    /** As {@link #start(Path, String...)}, in a JVM with extra options, such as {@code -Xlog:class+load}. */
+    static DaemonProcess startWithJvmOptions(Path dir, List<String> jvmOptions, String... options) throws IOException {
         java.util.List<String> all = new java.util.ArrayList<>(List.of("--no-mirror", "--lame-duck", "0"));
         all.addAll(List.of(options));
-        return launch(dir, all);
+        return launch(dir, jvmOptions, all);
     }
 
     /** A daemon with its hot standby (the default of {@code fdstore daemon}), stopping at once on SIGTERM. */
     static DaemonProcess startMirrored(Path dir, String... options) throws IOException {
         java.util.List<String> all = new java.util.ArrayList<>(List.of("--lame-duck", "0"));
         all.addAll(List.of(options));
-        return launch(dir, all);
+        return launch(dir, List.of(), all);
     }
 
-    private static DaemonProcess launch(Path dir, List<String> options) throws IOException {
+    private static DaemonProcess launch(Path dir, List<String> jvmOptions, List<String> options) throws IOException {
         Path socket = dir.resolve("fdstore.sock");
         Path log = dir.resolve("daemon.log");
         java.util.List<String> args = new java.util.ArrayList<>(List.of("daemon", "--socket", socket.toString()));
         args.addAll(options);
-        Process p = new ProcessBuilder(JavaProcess.fdstore(args.toArray(String[]::new)))
+        Process p = new ProcessBuilder(JavaProcess.fdstore(jvmOptions, args.toArray(String[]::new)))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         DaemonProcess daemon = new DaemonProcess(p, socket, log);
         try {

@@ -25,6 +25,7 @@ import org.fdstore.daemon.systemd.NotifyReceiver;
 import org.fdstore.daemon.systemd.NotifySocket;
 import org.fdstore.daemon.systemd.NotifyState;
 import org.fdstore.daemon.systemd.SocketActivation;
+import org.fdstore.linux.Downcalls;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Resource;
@@ -120,7 +121,8 @@ public final class Daemon {
      * gap then does not include class loading. Classes that fail to load are left to fail where they are used.
      */
     private static void preload() {
-        // The FFM classes link their downcalls when initialised, which costs milliseconds each in a cold JVM.
+        // The FFM classes link each C function on its first call, which costs milliseconds each in a cold JVM:
+        // Downcalls.linkAll links theirs now.
         String[] names = {"daemon.server.Server", "daemon.server.Store", "daemon.server.RequestHandler",
             "daemon.server.Connection", "daemon.server.QueuedFrame", "daemon.registry.Registry",
             "daemon.registry.Entry", "daemon.lifetime.Lifetimes", "daemon.observe.AuditLog",
@@ -133,7 +135,8 @@ public final class Daemon {
         ClassLoader loader = Daemon.class.getClassLoader();
         for (String name : names) {
             try {
-                Class.forName("org.fdstore." + name, true, loader);
+                Class<?> c = Class.forName("org.fdstore." + name, true, loader);
+                if (name.startsWith("linux.")) Downcalls.linkAll(c);
             } catch (ClassNotFoundException | LinkageError e) {
                 // Loaded on first use instead.
             }

@@ -52,9 +52,12 @@ public final class Dirents {
     // syscall(2) is variadic. The fd and count go as JAVA_LONG (a 32-bit int would leave the upper half of the
     // register undefined); the buffer goes as ADDRESS, also 64 bits, so that FFM keeps the segment alive and checks
     // it is native for the duration of the call.
-    private static final MethodHandle SYSCALL = Libc.downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+    // The C function in a holder class, linked on its first call (see Libc).
+    private static final class syscall {
+        static final MethodHandle HANDLE = Libc.downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+    }
 
     private Dirents() {}
 
@@ -70,7 +73,7 @@ public final class Dirents {
         int n = dir.acquire();
         try {
             long count = Math.min(buffer.byteSize(), Integer.MAX_VALUE);
-            long r = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_GETDENTS64, (long) n, buffer, count);
+            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_GETDENTS64, (long) n, buffer, count);
             if (r < 0) throw Calls.fail("getdents64(fd " + n + ")");
             return r;
         } catch (Throwable t) {

@@ -32,12 +32,18 @@ public final class Epoll implements AutoCloseable {
     private static final int CTL_MOD = 3;
     private static final long EVENT_SIZE = 12;
 
-    private static final MethodHandle CREATE1 =
-            Libc.downcall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle CTL =
-            Libc.downcall("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle WAIT =
-            Libc.downcall("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class epoll_create1 {
+        static final MethodHandle HANDLE = Libc.downcall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class epoll_ctl {
+        static final MethodHandle HANDLE =
+                Libc.downcall("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class epoll_wait {
+        static final MethodHandle HANDLE =
+                Libc.downcall("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
 
     private final Fd fd;
     private final Arena arena = Arena.ofShared();
@@ -56,7 +62,7 @@ public final class Epoll implements AutoCloseable {
     /** epoll_create1(EPOLL_CLOEXEC), reporting at most {@code capacity} events per wait. */
     public static Epoll create(int capacity) throws LinuxException {
         try {
-            int n = (int) CREATE1.invokeExact(Libc.errnoSlot(), EPOLL_CLOEXEC);
+            int n = (int) epoll_create1.HANDLE.invokeExact(Libc.errnoSlot(), EPOLL_CLOEXEC);
             if (n < 0) throw Calls.fail("epoll_create1");
             return new Epoll(Fd.adopt(n), capacity);
         } catch (Throwable t) {
@@ -83,7 +89,7 @@ public final class Epoll implements AutoCloseable {
     public int await(int timeoutMillis) throws LinuxException {
         int n = fd.acquire();
         try {
-            int r = (int) WAIT.invokeExact(Libc.errnoSlot(), n, events, capacity, timeoutMillis);
+            int r = (int) epoll_wait.HANDLE.invokeExact(Libc.errnoSlot(), n, events, capacity, timeoutMillis);
             if (r < 0) {
                 if (Libc.errno() == Errno.EINTR.number()) r = 0;
                 else throw Calls.fail("epoll_wait(fd " + n + ")");
@@ -125,7 +131,7 @@ public final class Epoll implements AutoCloseable {
         try {
             request.set(JAVA_INT_UNALIGNED, 0, mask);
             request.set(JAVA_LONG_UNALIGNED, 4, token);
-            int r = (int) CTL.invokeExact(Libc.errnoSlot(), n, op, t, request);
+            int r = (int) epoll_ctl.HANDLE.invokeExact(Libc.errnoSlot(), n, op, t, request);
             if (r < 0) throw Calls.fail("epoll_ctl(" + name + ", fd " + t + ")");
         } catch (Throwable e) {
             throw Calls.rethrow(e);

@@ -17,8 +17,11 @@ import org.fdstore.linux.internal.Libc;
 public final class EventFd implements AutoCloseable {
     private static final int EFD_NONBLOCK = 0x800;
     private static final int EFD_CLOEXEC = 0x80000;
-    private static final MethodHandle EVENTFD =
-            Libc.downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    // The C function in a holder class, linked on its first call (see Libc).
+    private static final class eventfd {
+        static final MethodHandle HANDLE =
+                Libc.downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
 
     private final Fd fd;
 
@@ -29,7 +32,7 @@ public final class EventFd implements AutoCloseable {
     /** eventfd(0, EFD_CLOEXEC|EFD_NONBLOCK). */
     public static EventFd create() throws LinuxException {
         try {
-            int n = (int) EVENTFD.invokeExact(Libc.errnoSlot(), 0, EFD_CLOEXEC | EFD_NONBLOCK);
+            int n = (int) eventfd.HANDLE.invokeExact(Libc.errnoSlot(), 0, EFD_CLOEXEC | EFD_NONBLOCK);
             if (n < 0) throw Calls.fail("eventfd");
             return new EventFd(Fd.adopt(n));
         } catch (Throwable t) {

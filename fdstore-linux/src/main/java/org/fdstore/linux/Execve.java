@@ -44,15 +44,24 @@ public final class Execve {
     /** Signals 1 to 64; SIGKILL and SIGSTOP cannot change (EINVAL), which is harmless. */
     private static final int LAST_SIGNAL = 64;
 
-    private static final MethodHandle EXECVE =
-            Libc.downcall("execve", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle DUP3 =
-            Libc.downcall("dup3", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle CLOSE_RANGE =
-            Libc.downcall("close_range", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SYSCALL = Libc.downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class execve {
+        static final MethodHandle HANDLE =
+                Libc.downcall("execve", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    }
+    private static final class dup3 {
+        static final MethodHandle HANDLE =
+                Libc.downcall("dup3", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class close_range {
+        static final MethodHandle HANDLE =
+                Libc.downcall("close_range", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class syscall {
+        static final MethodHandle HANDLE = Libc.downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+    }
 
     private Execve() {}
 
@@ -89,16 +98,16 @@ public final class Execve {
             for (int i = 0; i < count; i++) {
                 int source = high.get(i).number();
                 int target = FIRST_PASSED_FD + i;
-                if ((int) DUP3.invokeExact(Libc.errnoSlot(), source, target, 0) < 0) {
+                if ((int) dup3.HANDLE.invokeExact(Libc.errnoSlot(), source, target, 0) < 0) {
                     throw Calls.fail("dup3(" + source + ", " + target + ", 0)");
                 }
             }
-            if ((int) CLOSE_RANGE.invokeExact(Libc.errnoSlot(), firstOther, -1, CLOSE_RANGE_CLOEXEC) < 0) {
+            if ((int) close_range.HANDLE.invokeExact(Libc.errnoSlot(), firstOther, -1, CLOSE_RANGE_CLOEXEC) < 0) {
                 throw Calls.fail("close_range(" + firstOther + ", ~0U, CLOSE_RANGE_CLOEXEC)");
             }
-            long unmasked = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_RT_SIGPROCMASK, SIG_SETMASK,
+            long unmasked = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_RT_SIGPROCMASK, SIG_SETMASK,
                     emptySet.address(), 0L, KERNEL_SIGSET_BYTES);
-            int r = (int) EXECVE.invokeExact(Libc.errnoSlot(), path, args, env);
+            int r = (int) execve.HANDLE.invokeExact(Libc.errnoSlot(), path, args, env);
             throw Calls.fail("execve(\"" + program + "\")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -108,12 +117,13 @@ public final class Execve {
     /** Each handle once, failing harmlessly, so that the real calls need no linking after fds are overwritten. */
     private static void warmUp(MemorySegment args, MemorySegment env) {
         try {
-            int dup = (int) DUP3.invokeExact(Libc.errnoSlot(), -1, -1, 0);                 // EBADF
-            int range = (int) CLOSE_RANGE.invokeExact(Libc.errnoSlot(), 1, 0, 0);         // EINVAL: first > last
-            long mask = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_RT_SIGPROCMASK, SIG_SETMASK, 0L, 0L,
+            int dup = (int) dup3.HANDLE.invokeExact(Libc.errnoSlot(), -1, -1, 0);                 // EBADF
+            int range = (int) close_range.HANDLE.invokeExact(Libc.errnoSlot(), 1, 0, 0);         // EINVAL: first > last
+            long mask = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_RT_SIGPROCMASK, SIG_SETMASK, 0L, 0L,
                     KERNEL_SIGSET_BYTES);                                                   // no set: a query
             try (Arena arena = Arena.ofConfined()) {
-                int exec = (int) EXECVE.invokeExact(Libc.errnoSlot(), arena.allocate(1), args, env);  // ENOENT: ""
+                // An empty path: ENOENT.
+                int exec = (int) execve.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocate(1), args, env);
             }
         } catch (Throwable t) {
             throw Calls.unexpected(t);
@@ -126,11 +136,11 @@ public final class Execve {
         MemorySegment byDefault = arena.allocate(KERNEL_SIGACTION_BYTES, 8);
         try {
             for (long signal = 1; signal <= LAST_SIGNAL; signal++) {
-                if ((long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_RT_SIGACTION, signal, 0L, old.address(),
+                if ((long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_RT_SIGACTION, signal, 0L, old.address(),
                         KERNEL_SIGSET_BYTES) < 0) continue;
                 if (old.get(JAVA_LONG, 0) != SIG_IGN) continue;
-                if ((long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_RT_SIGACTION, signal, byDefault.address(), 0L,
-                        KERNEL_SIGSET_BYTES) < 0) {
+                if ((long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_RT_SIGACTION, signal,
+                        byDefault.address(), 0L, KERNEL_SIGSET_BYTES) < 0) {
                     throw Calls.fail("rt_sigaction(" + signal + ", SIG_DFL)");
                 }
             }

@@ -97,21 +97,31 @@ public final class Fcntl {
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
 
-    private static final MethodHandle OPEN = Libc.downcall("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle OPENAT = Libc.downcall("openat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
-    private static final MethodHandle FALLOCATE = Libc.downcall("fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle FCNTL = Libc.downcall("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class open {
+        static final MethodHandle HANDLE = Libc.downcall("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class openat {
+        static final MethodHandle HANDLE = Libc.downcall("openat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(3));
+    }
+    private static final class fallocate {
+        static final MethodHandle HANDLE =
+                Libc.downcall("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class fcntl {
+        static final MethodHandle HANDLE = Libc.downcall("fcntl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
 
     private Fcntl() {}
 
     /** open(2) with O_CLOEXEC added; {@code mode} applies when O_CREAT is set. */
     public static Fd open(String path, int flags, int mode) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) OPEN.invokeExact(Libc.errnoSlot(), arena.allocateFrom(path), flags | O_CLOEXEC, mode);
+            int fd = (int) open.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocateFrom(path), flags | O_CLOEXEC, mode);
             if (fd < 0) throw Calls.fail("open(\"" + path + "\", " + OpenFlags.describe(flags) + ")");
             return Fd.adopt(fd);
         } catch (Throwable t) {
@@ -129,7 +139,7 @@ public final class Fcntl {
     public static Fd openat(Fd dir, byte[] name, int flags, int mode) throws LinuxException {
         int d = acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) OPENAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "openat"),
+            int fd = (int) openat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "openat"),
                     flags | O_CLOEXEC, mode);
             if (fd < 0) throw Calls.fail("openat(" + dirName(d) + ", " + CString.quote(name) + ", "
                     + OpenFlags.describe(flags) + ")");
@@ -156,7 +166,7 @@ public final class Fcntl {
     public static void fallocate(Fd fd, int mode, long offset, long len) throws LinuxException {
         int n = fd.acquire();
         try {
-            int r = (int) FALLOCATE.invokeExact(Libc.errnoSlot(), n, mode, offset, len);
+            int r = (int) fallocate.HANDLE.invokeExact(Libc.errnoSlot(), n, mode, offset, len);
             if (r < 0) throw Calls.fail("fallocate(fd " + n + ", mode " + mode + ", " + offset + ", " + len + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -213,7 +223,7 @@ public final class Fcntl {
     private static int fcntl(Fd fd, int command, int argument, String call) throws LinuxException {
         int n = fd.acquire();
         try {
-            int r = (int) FCNTL.invokeExact(Libc.errnoSlot(), n, command, argument);
+            int r = (int) fcntl.HANDLE.invokeExact(Libc.errnoSlot(), n, command, argument);
             if (r < 0) throw Calls.fail(call.formatted(n));
             return r;
         } catch (Throwable t) {

@@ -22,8 +22,10 @@ public final class Flock {
     /** Release. */
     public static final int LOCK_UN = 8;
 
-    private static final MethodHandle FLOCK =
-            Libc.downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    // The C function in a holder class, linked on its first call (see Libc).
+    private static final class flock {
+        static final MethodHandle HANDLE = Libc.downcall("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
 
     private Flock() {}
 
@@ -35,7 +37,7 @@ public final class Flock {
     public static boolean flock(Fd fd, int operation) throws LinuxException {
         int n = fd.acquire();
         try {
-            int r = (int) FLOCK.invokeExact(Libc.errnoSlot(), n, operation);
+            int r = (int) flock.HANDLE.invokeExact(Libc.errnoSlot(), n, operation);
             if (r == 0) return true;
             if (Libc.errno() == Errno.EAGAIN.number()) return false;
             throw Calls.fail("flock(fd " + n + ", " + operation + ")");

@@ -29,12 +29,19 @@ public final class Fsuid {
     private static final long SYS_GETGROUPS = 115;
     private static final long SYS_SETGROUPS = 116;
 
-    private static final MethodHandle SETFSUID = Libc.downcall("setfsuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETFSGID = Libc.downcall("setfsgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class setfsuid {
+        static final MethodHandle HANDLE = Libc.downcall("setfsuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class setfsgid {
+        static final MethodHandle HANDLE = Libc.downcall("setfsgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
     // syscall(2) is variadic: the number and size go as JAVA_LONG, the list as ADDRESS (64 bits, and FFM keeps the
     // segment alive during the call).
-    private static final MethodHandle SYSCALL = Libc.downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(1));
+    private static final class syscall {
+        static final MethodHandle HANDLE = Libc.downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(1));
+    }
 
     private Fsuid() {}
 
@@ -46,7 +53,7 @@ public final class Fsuid {
     public static int setfsuid(int fsuid) {
         requirePlatformThread("setfsuid");
         try {
-            return (int) SETFSUID.invokeExact(Libc.errnoSlot(), fsuid);
+            return (int) setfsuid.HANDLE.invokeExact(Libc.errnoSlot(), fsuid);
         } catch (Throwable t) {
             throw Calls.unexpected(t);
         }
@@ -56,7 +63,7 @@ public final class Fsuid {
     public static int setfsgid(int fsgid) {
         requirePlatformThread("setfsgid");
         try {
-            return (int) SETFSGID.invokeExact(Libc.errnoSlot(), fsgid);
+            return (int) setfsgid.HANDLE.invokeExact(Libc.errnoSlot(), fsgid);
         } catch (Throwable t) {
             throw Calls.unexpected(t);
         }
@@ -94,7 +101,7 @@ public final class Fsuid {
         requirePlatformThread("setgroups");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment list = gids.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, gids);
-            long r = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_SETGROUPS, (long) gids.length, list);
+            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_SETGROUPS, (long) gids.length, list);
             if (r < 0) throw Calls.fail("setgroups(" + gids.length + " groups, this thread)");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -105,11 +112,11 @@ public final class Fsuid {
     public static int[] getThreadGroups() throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             // Only this thread changes its own groups, so the count cannot change between the two calls.
-            long count = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_GETGROUPS, 0L, MemorySegment.NULL);
+            long count = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_GETGROUPS, 0L, MemorySegment.NULL);
             if (count < 0) throw Calls.fail("getgroups(this thread)");
             if (count == 0) return new int[0];
             MemorySegment list = arena.allocate(JAVA_INT, count);
-            long r = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_GETGROUPS, count, list);
+            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_GETGROUPS, count, list);
             if (r < 0) throw Calls.fail("getgroups(this thread)");
             return list.asSlice(0, r * 4).toArray(JAVA_INT);
         } catch (Throwable t) {

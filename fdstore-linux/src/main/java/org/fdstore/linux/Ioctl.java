@@ -31,8 +31,11 @@ public final class Ioctl {
     /** {@code struct fuse_backing_map}: i32 fd, u32 flags, u64 padding. */
     private static final long BACKING_MAP_SIZE = 16;
 
-    private static final MethodHandle IOCTL = Libc.downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    // The C function in a holder class, linked on its first call (see Libc).
+    private static final class ioctl {
+        static final MethodHandle HANDLE = Libc.downcall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    }
 
     private Ioctl() {}
 
@@ -53,7 +56,7 @@ public final class Ioctl {
             map.set(JAVA_INT, 0, b);    // fd
             map.set(JAVA_INT, 4, 0);    // flags: none defined
             map.set(JAVA_LONG, 8, 0L);  // padding
-            int r = (int) IOCTL.invokeExact(Libc.errnoSlot(), d, FUSE_DEV_IOC_BACKING_OPEN, map);
+            int r = (int) ioctl.HANDLE.invokeExact(Libc.errnoSlot(), d, FUSE_DEV_IOC_BACKING_OPEN, map);
             if (r < 0) throw Calls.fail("ioctl(fd " + d + ", FUSE_DEV_IOC_BACKING_OPEN, fd " + b + ")");
             return r;
         } catch (Throwable t) {
@@ -72,7 +75,7 @@ public final class Ioctl {
         int d = dev.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment arg = arena.allocateFrom(JAVA_INT, id);
-            int r = (int) IOCTL.invokeExact(Libc.errnoSlot(), d, FUSE_DEV_IOC_BACKING_CLOSE, arg);
+            int r = (int) ioctl.HANDLE.invokeExact(Libc.errnoSlot(), d, FUSE_DEV_IOC_BACKING_CLOSE, arg);
             if (r < 0) throw Calls.fail("ioctl(fd " + d + ", FUSE_DEV_IOC_BACKING_CLOSE, " + id + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -91,7 +94,7 @@ public final class Ioctl {
         int s = session.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment arg = arena.allocateFrom(JAVA_INT, s);
-            int r = (int) IOCTL.invokeExact(Libc.errnoSlot(), d, FUSE_DEV_IOC_CLONE, arg);
+            int r = (int) ioctl.HANDLE.invokeExact(Libc.errnoSlot(), d, FUSE_DEV_IOC_CLONE, arg);
             if (r < 0) throw Calls.fail("ioctl(fd " + d + ", FUSE_DEV_IOC_CLONE, fd " + s + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);

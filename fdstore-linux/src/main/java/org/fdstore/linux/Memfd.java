@@ -16,15 +16,18 @@ import org.fdstore.linux.internal.Libc;
  */
 public final class Memfd {
     private static final int MFD_CLOEXEC = 1;
-    private static final MethodHandle MEMFD_CREATE =
-            Libc.downcall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // The C function in a holder class, linked on its first call (see Libc).
+    private static final class memfd_create {
+        static final MethodHandle HANDLE =
+                Libc.downcall("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
 
     private Memfd() {}
 
     /** memfd_create(name, MFD_CLOEXEC): an empty file in memory; size it with {@link Unistd#ftruncate}. */
     public static Fd memfdCreate(String name) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) MEMFD_CREATE.invokeExact(Libc.errnoSlot(), arena.allocateFrom(name), MFD_CLOEXEC);
+            int fd = (int) memfd_create.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocateFrom(name), MFD_CLOEXEC);
             if (fd < 0) throw Calls.fail("memfd_create(\"" + name + "\")");
             return Fd.adopt(fd);
         } catch (Throwable t) {

@@ -19,10 +19,14 @@ public final class Mman {
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
     private static final long MAP_FAILED = -1L;
-    private static final MethodHandle MMAP = Libc.downcall("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP =
-            Libc.downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class mmap {
+        static final MethodHandle HANDLE = Libc.downcall("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class munmap {
+        static final MethodHandle HANDLE = Libc.downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
 
     private Mman() {}
 
@@ -31,7 +35,7 @@ public final class Mman {
         @Override
         public void close() {
             try {
-                int ignored = (int) MUNMAP.invokeExact(Libc.errnoSlot(), segment, segment.byteSize());
+                int ignored = (int) munmap.HANDLE.invokeExact(Libc.errnoSlot(), segment, segment.byteSize());
             } catch (Throwable t) {
                 throw Calls.unexpected(t);
             }
@@ -42,8 +46,8 @@ public final class Mman {
     public static Mapping mmapShared(Fd fd, long length, boolean writable) throws LinuxException {
         int n = fd.acquire();
         try {
-            MemorySegment address = (MemorySegment) MMAP.invokeExact(Libc.errnoSlot(), MemorySegment.NULL, length,
-                    writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, n, 0L);
+            MemorySegment address = (MemorySegment) mmap.HANDLE.invokeExact(Libc.errnoSlot(), MemorySegment.NULL,
+                    length, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, n, 0L);
             if (address.address() == MAP_FAILED) throw Calls.fail("mmap(fd " + n + ", " + length + " bytes)");
             return new Mapping(address.reinterpret(length));
         } catch (Throwable t) {

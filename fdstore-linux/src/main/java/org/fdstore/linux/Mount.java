@@ -41,10 +41,14 @@ public final class Mount {
     private static final long[] FLAG_BITS = {MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC};
     private static final String[] FLAG_NAMES = {"MS_RDONLY", "MS_NOSUID", "MS_NODEV", "MS_NOEXEC"};
 
-    private static final MethodHandle MOUNT = Libc.downcall("mount",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle UMOUNT2 =
-            Libc.downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class mount {
+        static final MethodHandle HANDLE =
+                Libc.downcall("mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    }
+    private static final class umount2 {
+        static final MethodHandle HANDLE = Libc.downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
 
     private Mount() {}
 
@@ -56,8 +60,8 @@ public final class Mount {
             throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment options = data == null ? MemorySegment.NULL : arena.allocateFrom(data);
-            int r = (int) MOUNT.invokeExact(Libc.errnoSlot(), arena.allocateFrom(source), arena.allocateFrom(target),
-                    arena.allocateFrom(filesystemType), flags, options);
+            int r = (int) mount.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocateFrom(source),
+                    arena.allocateFrom(target), arena.allocateFrom(filesystemType), flags, options);
             if (r < 0) {
                 throw Calls.fail("mount(\"" + source + "\", \"" + target + "\", \"" + filesystemType + "\", "
                         + describeFlags(flags) + (data == null ? "" : ", \"" + data + "\"") + ")");
@@ -70,7 +74,7 @@ public final class Mount {
     /** umount2(2) of {@code target} with {@link #MNT_DETACH}, {@link #MNT_FORCE}... or 0. */
     public static void umount2(String target, int flags) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) UMOUNT2.invokeExact(Libc.errnoSlot(), arena.allocateFrom(target), flags);
+            int r = (int) umount2.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocateFrom(target), flags);
             if (r < 0) throw Calls.fail("umount2(\"" + target + "\", " + describeUmountFlags(flags) + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);

@@ -32,11 +32,16 @@ public final class Pidfd implements AutoCloseable {
     /** getsockopt(SOL_SOCKET, SO_PEERPIDFD): a pidfd of the peer that connected (Linux 6.5). */
     static final int SO_PEERPIDFD = 77;
 
-    private static final MethodHandle SYSCALL = Libc.downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class syscall {
+        static final MethodHandle HANDLE = Libc.downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+    }
+    private static final class getsockopt {
+        static final MethodHandle HANDLE = Libc.downcall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
 
     private final Fd fd;
     private final int pid;
@@ -55,7 +60,7 @@ public final class Pidfd implements AutoCloseable {
      */
     public static Pidfd open(int pid) throws LinuxException {
         try {
-            long r = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_PIDFD_OPEN, (long) pid, 0L, 0L, 0L);
+            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_PIDFD_OPEN, (long) pid, 0L, 0L, 0L);
             if (r < 0) throw Calls.fail("pidfd_open(" + pid + ", 0)");
             return new Pidfd(Fd.adopt((int) r), pid);
         } catch (Throwable t) {
@@ -76,7 +81,8 @@ public final class Pidfd implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(JAVA_INT);
             MemorySegment length = arena.allocateFrom(JAVA_INT, 4);
-            int r = (int) GETSOCKOPT.invokeExact(Libc.errnoSlot(), n, Socket.SOL_SOCKET, SO_PEERPIDFD, value, length);
+            int r = (int) getsockopt.HANDLE.invokeExact(Libc.errnoSlot(), n, Socket.SOL_SOCKET, SO_PEERPIDFD, value,
+                    length);
             if (r < 0) throw Calls.fail("getsockopt(fd " + n + ", SO_PEERPIDFD)");
             return new Pidfd(Fd.adopt(value.get(JAVA_INT, 0)), pid);
         } catch (Throwable t) {
@@ -127,7 +133,7 @@ public final class Pidfd implements AutoCloseable {
     public boolean isAlive() throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_PIDFD_SEND_SIGNAL, (long) n, 0L, 0L, 0L);
+            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_PIDFD_SEND_SIGNAL, (long) n, 0L, 0L, 0L);
             if (r == 0) return true;
             int errno = Libc.errno();
             if (errno == Errno.ESRCH.number()) return false;
@@ -151,7 +157,8 @@ public final class Pidfd implements AutoCloseable {
     public Fd getfd(int targetFd) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) SYSCALL.invokeExact(Libc.errnoSlot(), SYS_PIDFD_GETFD, (long) n, (long) targetFd, 0L, 0L);
+            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_PIDFD_GETFD, (long) n, (long) targetFd,
+                    0L, 0L);
             if (r < 0) throw Calls.fail("pidfd_getfd(" + this + ", " + targetFd + ", 0)");
             return Fd.adopt((int) r);
         } catch (Throwable t) {

@@ -17,8 +17,11 @@ import org.fdstore.linux.internal.Libc;
  */
 public final class Resource {
     private static final int RLIMIT_NOFILE = 7;
-    private static final MethodHandle GETRLIMIT =
-            Libc.downcall("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    // The C function in a holder class, linked on its first call (see Libc).
+    private static final class getrlimit {
+        static final MethodHandle HANDLE =
+                Libc.downcall("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
 
     private Resource() {}
 
@@ -26,7 +29,7 @@ public final class Resource {
     public static long openFileLimit() throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment limits = arena.allocate(16, 8);
-            int r = (int) GETRLIMIT.invokeExact(Libc.errnoSlot(), RLIMIT_NOFILE, limits);
+            int r = (int) getrlimit.HANDLE.invokeExact(Libc.errnoSlot(), RLIMIT_NOFILE, limits);
             if (r < 0) throw Calls.fail("getrlimit(RLIMIT_NOFILE)");
             return limits.get(JAVA_LONG, 0);
         } catch (Throwable t) {

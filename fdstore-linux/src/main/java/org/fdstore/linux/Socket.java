@@ -53,37 +53,61 @@ public final class Socket {
     private static final long SOCKADDR_UN_SIZE = 110;
     private static final int MAX_PATH_BYTES = 107;
 
-    private static final MethodHandle SOCKET =
-            Libc.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SOCKETPAIR =
-            Libc.downcall("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle BIND =
-            Libc.downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT =
-            Libc.downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle LISTEN =
-            Libc.downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ACCEPT4 =
-            Libc.downcall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDMSG =
-            Libc.downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMSG =
-            Libc.downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME =
-            Libc.downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle GETSOCKOPT = Libc.downcall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SHUTDOWN =
-            Libc.downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class socket {
+        static final MethodHandle HANDLE =
+                Libc.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class socketpair {
+        static final MethodHandle HANDLE =
+                Libc.downcall("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class bind {
+        static final MethodHandle HANDLE =
+                Libc.downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class connect {
+        static final MethodHandle HANDLE =
+                Libc.downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class listen {
+        static final MethodHandle HANDLE = Libc.downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class accept4 {
+        static final MethodHandle HANDLE =
+                Libc.downcall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+    private static final class sendmsg {
+        static final MethodHandle HANDLE =
+                Libc.downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class recvmsg {
+        static final MethodHandle HANDLE =
+                Libc.downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class getsockname {
+        static final MethodHandle HANDLE =
+                Libc.downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class getsockopt {
+        static final MethodHandle HANDLE = Libc.downcall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class setsockopt {
+        static final MethodHandle HANDLE = Libc.downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class shutdown {
+        static final MethodHandle HANDLE =
+                Libc.downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
 
     private Socket() {}
 
     /** socket(2) with SOCK_CLOEXEC added. */
     public static Fd socket(int domain, int type, int protocol) throws LinuxException {
         try {
-            int fd = (int) SOCKET.invokeExact(Libc.errnoSlot(), domain, type | SOCK_CLOEXEC, protocol);
+            int fd = (int) socket.HANDLE.invokeExact(Libc.errnoSlot(), domain, type | SOCK_CLOEXEC, protocol);
             if (fd < 0) throw Calls.fail("socket(" + domain + ", " + type + ")");
             return Fd.adopt(fd);
         } catch (Throwable t) {
@@ -95,7 +119,7 @@ public final class Socket {
     public static Fd[] socketpair(int type) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pair = arena.allocate(JAVA_INT, 2);
-            int r = (int) SOCKETPAIR.invokeExact(Libc.errnoSlot(), AF_UNIX, type | SOCK_CLOEXEC, 0, pair);
+            int r = (int) socketpair.HANDLE.invokeExact(Libc.errnoSlot(), AF_UNIX, type | SOCK_CLOEXEC, 0, pair);
             if (r < 0) throw Calls.fail("socketpair(AF_UNIX, " + type + ")");
             return new Fd[] {Fd.adopt(pair.getAtIndex(JAVA_INT, 0)), Fd.adopt(pair.getAtIndex(JAVA_INT, 1))};
         } catch (Throwable t) {
@@ -105,19 +129,19 @@ public final class Socket {
 
     /** bind(2) to an AF_UNIX path (or {@code @name} in the abstract namespace). */
     public static void bind(Fd socket, String path) throws LinuxException {
-        addressCall(BIND, socket, path, "bind");
+        addressCall(bind.HANDLE, socket, path, "bind");
     }
 
     /** connect(2) to an AF_UNIX path (or {@code @name}). */
     public static void connect(Fd socket, String path) throws LinuxException {
-        addressCall(CONNECT, socket, path, "connect");
+        addressCall(connect.HANDLE, socket, path, "connect");
     }
 
     /** listen(2). */
     public static void listen(Fd socket, int backlog) throws LinuxException {
         int n = socket.acquire();
         try {
-            int r = (int) LISTEN.invokeExact(Libc.errnoSlot(), n, backlog);
+            int r = (int) listen.HANDLE.invokeExact(Libc.errnoSlot(), n, backlog);
             if (r < 0) throw Calls.fail("listen(fd " + n + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -130,7 +154,7 @@ public final class Socket {
     public static Fd accept4(Fd socket, int flags) throws LinuxException {
         int n = socket.acquire();
         try {
-            int fd = (int) ACCEPT4.invokeExact(Libc.errnoSlot(), n, MemorySegment.NULL, MemorySegment.NULL,
+            int fd = (int) accept4.HANDLE.invokeExact(Libc.errnoSlot(), n, MemorySegment.NULL, MemorySegment.NULL,
                     flags | SOCK_CLOEXEC);
             if (fd >= 0) return Fd.adopt(fd);
             Calls.failOrAgain("accept4(fd " + n + ")");
@@ -158,7 +182,7 @@ public final class Socket {
     private static void shutdown(Fd socket, int how, String call) throws LinuxException {
         int n = socket.acquire();
         try {
-            int r = (int) SHUTDOWN.invokeExact(Libc.errnoSlot(), n, how);
+            int r = (int) shutdown.HANDLE.invokeExact(Libc.errnoSlot(), n, how);
             if (r < 0) throw Calls.fail(String.format(call, n));
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -188,7 +212,7 @@ public final class Socket {
                 acquired++;
             }
             MemorySegment msg = m.prepareSend(data, length, fds.size());
-            long r = (long) SENDMSG.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_NOSIGNAL);
+            long r = (long) sendmsg.HANDLE.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_NOSIGNAL);
             if (r >= 0) return r;
             if (Calls.again()) return -1;
             throw Calls.fail("sendmsg(fd " + n + ", " + fds.size() + " fds)");
@@ -226,7 +250,7 @@ public final class Socket {
         int n = socket.acquire();
         try {
             MemorySegment msg = m.prepareReceive(buffer);
-            long r = (long) RECVMSG.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_CMSG_CLOEXEC);
+            long r = (long) recvmsg.HANDLE.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_CMSG_CLOEXEC);
             if (r < 0) {
                 if (Calls.again()) return null;
                 throw Calls.fail("recvmsg(fd " + n + ")");
@@ -251,7 +275,7 @@ public final class Socket {
         int n = socket.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocateFrom(JAVA_INT, value);
-            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, option, v, 4);
+            int r = (int) setsockopt.HANDLE.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, option, v, 4);
             if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SOL_SOCKET, " + option + ", " + value + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -267,7 +291,7 @@ public final class Socket {
             MemorySegment timeval = arena.allocate(16, 8);
             timeval.set(JAVA_LONG, 0, millis / 1000);
             timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
-            int r = (int) SETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_SNDTIMEO, timeval, 16);
+            int r = (int) setsockopt.HANDLE.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_SNDTIMEO, timeval, 16);
             if (r < 0) throw Calls.fail("setsockopt(fd " + n + ", SO_SNDTIMEO, " + millis + " ms)");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -282,7 +306,7 @@ public final class Socket {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ucred = arena.allocate(12, 4);
             MemorySegment length = arena.allocateFrom(JAVA_INT, 12);
-            int r = (int) GETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_PEERCRED, ucred, length);
+            int r = (int) getsockopt.HANDLE.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_PEERCRED, ucred, length);
             if (r < 0) throw Calls.fail("getsockopt(fd " + n + ", SO_PEERCRED)");
             return new PeerCredentials(ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8));
         } catch (Throwable t) {
@@ -307,7 +331,7 @@ public final class Socket {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(JAVA_INT);
             MemorySegment length = arena.allocateFrom(JAVA_INT, 4);
-            int r = (int) GETSOCKOPT.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_TYPE, value, length);
+            int r = (int) getsockopt.HANDLE.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_TYPE, value, length);
             if (r < 0) throw Calls.fail("getsockopt(fd " + n + ", SO_TYPE)");
             return value.get(JAVA_INT, 0);
         } catch (Throwable t) {
@@ -332,7 +356,7 @@ public final class Socket {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE, 2);
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) SOCKADDR_UN_SIZE);
-            int r = (int) GETSOCKNAME.invokeExact(Libc.errnoSlot(), n, address, length);
+            int r = (int) getsockname.HANDLE.invokeExact(Libc.errnoSlot(), n, address, length);
             if (r < 0) throw Calls.fail("getsockname(fd " + n + ")");
             int pathBytes = Math.min(length.get(JAVA_INT, 0), (int) SOCKADDR_UN_SIZE) - 2;
             if (pathBytes <= 0) return "";

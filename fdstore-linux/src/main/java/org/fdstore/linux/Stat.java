@@ -41,23 +41,40 @@ public final class Stat {
     public static final long UTIME_OMIT = (1L << 30) - 2;
 
     private static final long STRUCT_SIZE = 144;
-    private static final MethodHandle UMASK = Libc.downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FSTAT =
-            Libc.downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FSTATAT =
-            Libc.downcall("fstatat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle MKDIRAT =
-            Libc.downcall("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle MKNODAT =
-            Libc.downcall("mknodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle FCHMOD =
-            Libc.downcall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHMODAT =
-            Libc.downcall("fchmodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle UTIMENSAT =
-            Libc.downcall("utimensat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle FUTIMENS =
-            Libc.downcall("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class umask {
+        static final MethodHandle HANDLE = Libc.downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class fstat {
+        static final MethodHandle HANDLE = Libc.downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class fstatat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("fstatat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+    private static final class mkdirat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class mknodat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("mknodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    }
+    private static final class fchmod {
+        static final MethodHandle HANDLE = Libc.downcall("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class fchmodat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("fchmodat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class utimensat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("utimensat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+    private static final class futimens {
+        static final MethodHandle HANDLE =
+                Libc.downcall("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
 
     private Stat() {}
 
@@ -70,7 +87,7 @@ public final class Stat {
         int n = fd.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(STRUCT_SIZE, 8);
-            int r = (int) FSTAT.invokeExact(Libc.errnoSlot(), n, st);
+            int r = (int) fstat.HANDLE.invokeExact(Libc.errnoSlot(), n, st);
             if (r < 0) throw Calls.fail("fstat(fd " + n + ")");
             return decode(st);
         } catch (Throwable t) {
@@ -91,7 +108,7 @@ public final class Stat {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(STRUCT_SIZE, 8);
-            int r = (int) FSTATAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "fstatat"), st,
+            int r = (int) fstatat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "fstatat"), st,
                     flags);
             if (r < 0) throw Calls.fail("fstatat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ")");
             return decode(st);
@@ -113,7 +130,7 @@ public final class Stat {
      */
     public static int umask(int mask) {
         try {
-            return (int) UMASK.invokeExact(Libc.errnoSlot(), mask);
+            return (int) umask.HANDLE.invokeExact(Libc.errnoSlot(), mask);
         } catch (Throwable t) {
             throw Calls.unexpected(t);
         }
@@ -127,7 +144,8 @@ public final class Stat {
     public static void mkdirat(Fd dir, byte[] name, int mode) throws LinuxException {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) MKDIRAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "mkdirat"), mode);
+            int r = (int) mkdirat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "mkdirat"),
+                    mode);
             if (r < 0) throw Calls.fail("mkdirat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -145,8 +163,8 @@ public final class Stat {
     public static void mknodat(Fd dir, byte[] name, int mode, long dev) throws LinuxException {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) MKNODAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "mknodat"), mode,
-                    dev);
+            int r = (int) mknodat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "mknodat"),
+                    mode, dev);
             if (r < 0) throw Calls.fail("mknodat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ", 0"
                     + Integer.toOctalString(mode) + ")");
         } catch (Throwable t) {
@@ -171,7 +189,7 @@ public final class Stat {
     public static void fchmod(Fd fd, int mode) throws LinuxException {
         int n = fd.acquire();
         try {
-            int r = (int) FCHMOD.invokeExact(Libc.errnoSlot(), n, mode);
+            int r = (int) fchmod.HANDLE.invokeExact(Libc.errnoSlot(), n, mode);
             if (r < 0) throw Calls.fail("fchmod(fd " + n + ", 0" + Integer.toOctalString(mode) + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -190,8 +208,8 @@ public final class Stat {
     public static void fchmodat(Fd dir, byte[] name, int mode, int flags) throws LinuxException {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) FCHMODAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "fchmodat"), mode,
-                    flags);
+            int r = (int) fchmodat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "fchmodat"),
+                    mode, flags);
             if (r < 0) throw Calls.fail("fchmodat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ", 0"
                     + Integer.toOctalString(mode) + ")");
         } catch (Throwable t) {
@@ -228,7 +246,7 @@ public final class Stat {
     public static void utimensat(Fd dir, byte[] name, Timespec[] times, int flags) throws LinuxException {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) UTIMENSAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "utimensat"),
+            int r = (int) utimensat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "utimensat"),
                     timespecs(arena, times), flags);
             if (r < 0) throw Calls.fail("utimensat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ")");
         } catch (Throwable t) {
@@ -247,7 +265,7 @@ public final class Stat {
     public static void futimens(Fd fd, Timespec[] times) throws LinuxException {
         int n = fd.acquire();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) FUTIMENS.invokeExact(Libc.errnoSlot(), n, timespecs(arena, times));
+            int r = (int) futimens.HANDLE.invokeExact(Libc.errnoSlot(), n, timespecs(arena, times));
             if (r < 0) throw Calls.fail("futimens(fd " + n + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);

@@ -36,10 +36,13 @@ public final class Statfs {
     public static final long ST_NOEXEC = 8;
 
     private static final long STRUCT_SIZE = 120;
-    private static final MethodHandle STATFS =
-            Libc.downcall("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle FSTATFS =
-            Libc.downcall("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class statfs {
+        static final MethodHandle HANDLE = Libc.downcall("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class fstatfs {
+        static final MethodHandle HANDLE = Libc.downcall("fstatfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
 
     private Statfs() {}
 
@@ -52,7 +55,7 @@ public final class Statfs {
         int n = fd.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(STRUCT_SIZE, 8);
-            int r = (int) FSTATFS.invokeExact(Libc.errnoSlot(), n, buf);
+            int r = (int) fstatfs.HANDLE.invokeExact(Libc.errnoSlot(), n, buf);
             if (r < 0) throw Calls.fail("fstatfs(fd " + n + ")");
             return decode(buf);
         } catch (Throwable t) {
@@ -70,7 +73,7 @@ public final class Statfs {
     public static FsStats statfs(byte[] path) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(STRUCT_SIZE, 8);
-            int r = (int) STATFS.invokeExact(Libc.errnoSlot(), CString.allocate(arena, path, "statfs"), buf);
+            int r = (int) statfs.HANDLE.invokeExact(Libc.errnoSlot(), CString.allocate(arena, path, "statfs"), buf);
             if (r < 0) throw Calls.fail("statfs(" + CString.quote(path) + ")");
             return decode(buf);
         } catch (Throwable t) {

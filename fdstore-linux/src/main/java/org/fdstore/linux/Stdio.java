@@ -24,8 +24,11 @@ public final class Stdio {
     /** renameat2: leave a whiteout (character device 0:0) at the old name, for overlay file systems. */
     public static final int RENAME_WHITEOUT = 4;
 
-    private static final MethodHandle RENAMEAT2 = Libc.downcall("renameat2",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    // The C function in a holder class, linked on its first call (see Libc).
+    private static final class renameat2 {
+        static final MethodHandle HANDLE = Libc.downcall("renameat2",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    }
 
     private Stdio() {}
 
@@ -50,8 +53,9 @@ public final class Stdio {
         try {
             int n = Fcntl.acquireDir(newDir);
             try (Arena arena = Arena.ofConfined()) {
-                int r = (int) RENAMEAT2.invokeExact(Libc.errnoSlot(), o, CString.allocate(arena, oldName, "renameat2"),
-                        n, CString.allocate(arena, newName, "renameat2"), flags);
+                int r = (int) renameat2.HANDLE.invokeExact(Libc.errnoSlot(), o,
+                        CString.allocate(arena, oldName, "renameat2"), n, CString.allocate(arena, newName, "renameat2"),
+                        flags);
                 if (r < 0) throw Calls.fail("renameat2(" + Fcntl.dirName(o) + ", " + CString.quote(oldName) + ", "
                         + Fcntl.dirName(n) + ", " + CString.quote(newName) + ", " + flags + ")");
             } finally {

@@ -16,15 +16,17 @@ import org.fdstore.linux.internal.Libc;
  * threads reading the C environment, as unsetenv(3) is not.
  */
 public final class Stdlib {
-    private static final MethodHandle UNSETENV =
-            Libc.downcall("unsetenv", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // The C function in a holder class, linked on its first call (see Libc).
+    private static final class unsetenv {
+        static final MethodHandle HANDLE = Libc.downcall("unsetenv", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
 
     private Stdlib() {}
 
     /** unsetenv(3): removes {@code name} from the C environment. */
     public static void unsetenv(String name) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) UNSETENV.invokeExact(Libc.errnoSlot(), arena.allocateFrom(name));
+            int r = (int) unsetenv.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocateFrom(name));
             if (r < 0) throw Calls.fail("unsetenv(\"" + name + "\")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);

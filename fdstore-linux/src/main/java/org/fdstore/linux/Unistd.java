@@ -42,54 +42,101 @@ public final class Unistd {
     /** The longest symbolic link target readlinkat reads: past it EOVERFLOW, not a silently cut name. */
     private static final int MAX_LINK = 1 << 20;
 
-    private static final MethodHandle CLOSE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle DUP2 =
-            Libc.downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ =
-            Libc.downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE =
-            Libc.downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle PREAD =
-            Libc.downcall("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle LSEEK =
-            Libc.downcall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle READLINK =
-            Libc.downcall("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle PWRITE =
-            Libc.downcall("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle FTRUNCATE =
-            Libc.downcall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle TRUNCATE =
-            Libc.downcall("truncate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FSYNC = Libc.downcall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FDATASYNC =
-            Libc.downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNLINKAT =
-            Libc.downcall("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle LINKAT = Libc.downcall("linkat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SYMLINKAT =
-            Libc.downcall("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle READLINKAT =
-            Libc.downcall("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FCHOWNAT = Libc.downcall("fchownat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FACCESSAT =
-            Libc.downcall("faccessat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle COPY_FILE_RANGE = Libc.downcall("copy_file_range",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle GETGID = Libc.downcall("getgid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETEUID = Libc.downcall("geteuid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETEGID = Libc.downcall("getegid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETPID = Libc.downcall("getpid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETUID = Libc.downcall("getuid", FunctionDescriptor.of(JAVA_INT));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class close {
+        static final MethodHandle HANDLE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class dup2 {
+        static final MethodHandle HANDLE = Libc.downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class read {
+        static final MethodHandle HANDLE =
+                Libc.downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class write {
+        static final MethodHandle HANDLE =
+                Libc.downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class pread {
+        static final MethodHandle HANDLE =
+                Libc.downcall("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class lseek {
+        static final MethodHandle HANDLE =
+                Libc.downcall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+    private static final class readlink {
+        static final MethodHandle HANDLE =
+                Libc.downcall("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+    private static final class pwrite {
+        static final MethodHandle HANDLE =
+                Libc.downcall("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class ftruncate {
+        static final MethodHandle HANDLE =
+                Libc.downcall("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class truncate {
+        static final MethodHandle HANDLE =
+                Libc.downcall("truncate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class fsync {
+        static final MethodHandle HANDLE = Libc.downcall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class fdatasync {
+        static final MethodHandle HANDLE = Libc.downcall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class unlinkat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class linkat {
+        static final MethodHandle HANDLE = Libc.downcall("linkat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class symlinkat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    }
+    private static final class readlinkat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+    private static final class fchownat {
+        static final MethodHandle HANDLE = Libc.downcall("fchownat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class faccessat {
+        static final MethodHandle HANDLE =
+                Libc.downcall("faccessat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class copy_file_range {
+        static final MethodHandle HANDLE = Libc.downcall("copy_file_range",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class getgid {
+        static final MethodHandle HANDLE = Libc.downcall("getgid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class geteuid {
+        static final MethodHandle HANDLE = Libc.downcall("geteuid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class getegid {
+        static final MethodHandle HANDLE = Libc.downcall("getegid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class getpid {
+        static final MethodHandle HANDLE = Libc.downcall("getpid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class getuid {
+        static final MethodHandle HANDLE = Libc.downcall("getuid", FunctionDescriptor.of(JAVA_INT));
+    }
 
     private Unistd() {}
 
     /** close(2) of a raw number; only {@link Fd} calls it. Errors are ignored: the number is gone either way. */
     static void close(int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(Libc.errnoSlot(), fd);
+            int ignored = (int) close.HANDLE.invokeExact(Libc.errnoSlot(), fd);
         } catch (Throwable t) {
             throw Calls.unexpected(t);
         }
@@ -99,7 +146,7 @@ public final class Unistd {
     public static long read(Fd fd, MemorySegment buffer, long count) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) READ.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()));
+            long r = (long) read.HANDLE.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()));
             return r >= 0 ? r : Calls.failOrAgain("read(fd " + n + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -112,7 +159,7 @@ public final class Unistd {
     public static long write(Fd fd, MemorySegment buffer, long count) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) WRITE.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()));
+            long r = (long) write.HANDLE.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()));
             return r >= 0 ? r : Calls.failOrAgain("write(fd " + n + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -125,7 +172,8 @@ public final class Unistd {
     public static long pread(Fd fd, MemorySegment buffer, long count, long offset) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) PREAD.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()), offset);
+            long r = (long) pread.HANDLE.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()),
+                    offset);
             return r >= 0 ? r : Calls.failOrAgain("pread(fd " + n + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -138,7 +186,7 @@ public final class Unistd {
     public static long pwrite(Fd fd, MemorySegment buffer, long count, long offset) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) PWRITE.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()),
+            long r = (long) pwrite.HANDLE.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()),
                     offset);
             return r >= 0 ? r : Calls.failOrAgain("pwrite(fd " + n + ")");
         } catch (Throwable t) {
@@ -157,7 +205,7 @@ public final class Unistd {
     public static long lseek(Fd fd, long offset, int whence) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) LSEEK.invokeExact(Libc.errnoSlot(), n, offset, whence);
+            long r = (long) lseek.HANDLE.invokeExact(Libc.errnoSlot(), n, offset, whence);
             if (r < 0) throw Calls.fail("lseek(fd " + n + ")");
             return r;
         } catch (Throwable t) {
@@ -176,7 +224,7 @@ public final class Unistd {
     public static void ftruncate(Fd fd, long length) throws LinuxException {
         int n = fd.acquire();
         try {
-            int r = (int) FTRUNCATE.invokeExact(Libc.errnoSlot(), n, length);
+            int r = (int) ftruncate.HANDLE.invokeExact(Libc.errnoSlot(), n, length);
             if (r < 0) throw Calls.fail("ftruncate(fd " + n + ", " + length + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -193,7 +241,8 @@ public final class Unistd {
      */
     public static void truncate(byte[] path, long length) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) TRUNCATE.invokeExact(Libc.errnoSlot(), CString.allocate(arena, path, "truncate"), length);
+            int r = (int) truncate.HANDLE.invokeExact(Libc.errnoSlot(), CString.allocate(arena, path, "truncate"),
+                    length);
             if (r < 0) throw Calls.fail("truncate(" + CString.quote(path) + ", " + length + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -202,12 +251,12 @@ public final class Unistd {
 
     /** fsync(2): flushes data and metadata to the device. EBADF on an O_PATH fd; EINVAL where unsupported. */
     public static void fsync(Fd fd) throws LinuxException {
-        sync(FSYNC, fd, "fsync");
+        sync(fsync.HANDLE, fd, "fsync");
     }
 
     /** fdatasync(2): flushes data and the metadata needed to read it. EBADF on an O_PATH fd. */
     public static void fdatasync(Fd fd) throws LinuxException {
-        sync(FDATASYNC, fd, "fdatasync");
+        sync(fdatasync.HANDLE, fd, "fdatasync");
     }
 
     private static void sync(MethodHandle call, Fd fd, String name) throws LinuxException {
@@ -230,7 +279,8 @@ public final class Unistd {
     public static void unlinkat(Fd dir, byte[] name, int flags) throws LinuxException {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) UNLINKAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "unlinkat"), flags);
+            int r = (int) unlinkat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "unlinkat"),
+                    flags);
             if (r < 0) throw Calls.fail("unlinkat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -252,7 +302,7 @@ public final class Unistd {
         try {
             int n = Fcntl.acquireDir(newDir);
             try (Arena arena = Arena.ofConfined()) {
-                int r = (int) LINKAT.invokeExact(Libc.errnoSlot(), o, CString.allocate(arena, oldName, "linkat"),
+                int r = (int) linkat.HANDLE.invokeExact(Libc.errnoSlot(), o, CString.allocate(arena, oldName, "linkat"),
                         n, CString.allocate(arena, newName, "linkat"), flags);
                 if (r < 0) throw Calls.fail("linkat(" + Fcntl.dirName(o) + ", " + CString.quote(oldName) + ", "
                         + Fcntl.dirName(n) + ", " + CString.quote(newName) + ")");
@@ -275,7 +325,8 @@ public final class Unistd {
     public static void symlinkat(byte[] target, Fd newDir, byte[] linkName) throws LinuxException {
         int d = Fcntl.acquireDir(newDir);
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) SYMLINKAT.invokeExact(Libc.errnoSlot(), CString.allocate(arena, target, "symlinkat"), d,
+            int r = (int) symlinkat.HANDLE.invokeExact(Libc.errnoSlot(), CString.allocate(arena, target,
+                    "symlinkat"), d,
                     CString.allocate(arena, linkName, "symlinkat"));
             if (r < 0) throw Calls.fail("symlinkat(" + CString.quote(target) + ", " + Fcntl.dirName(d) + ", "
                     + CString.quote(linkName) + ")");
@@ -300,7 +351,7 @@ public final class Unistd {
             // readlink does not say whether it cut the target: a full buffer may be cut, so retry with a larger one.
             for (long size = 4096; ; size *= 2) {
                 MemorySegment target = arena.allocate(size);
-                long r = (long) READLINKAT.invokeExact(Libc.errnoSlot(), d, path, target, size);
+                long r = (long) readlinkat.HANDLE.invokeExact(Libc.errnoSlot(), d, path, target, size);
                 if (r < 0) throw Calls.fail("readlinkat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ")");
                 if (r < size) return CString.toBytes(target, r);
                 if (size >= MAX_LINK) throw new LinuxException("readlinkat(" + Fcntl.dirName(d) + ", "
@@ -322,7 +373,7 @@ public final class Unistd {
     public static void fchownat(Fd dir, byte[] name, int owner, int group, int flags) throws LinuxException {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) FCHOWNAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "fchownat"),
+            int r = (int) fchownat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "fchownat"),
                     owner, group, flags);
             if (r < 0) throw Calls.fail("fchownat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ", " + owner
                     + ", " + group + ")");
@@ -342,7 +393,7 @@ public final class Unistd {
     public static void faccessat(Fd dir, byte[] name, int mode, int flags) throws LinuxException {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) FACCESSAT.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "faccessat"),
+            int r = (int) faccessat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "faccessat"),
                     mode, flags);
             if (r < 0) throw Calls.fail("faccessat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ", " + mode
                     + ")");
@@ -369,7 +420,7 @@ public final class Unistd {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment pIn = offIn < 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_LONG, offIn);
                 MemorySegment pOut = offOut < 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_LONG, offOut);
-                long r = (long) COPY_FILE_RANGE.invokeExact(Libc.errnoSlot(), i, pIn, o, pOut, len, flags);
+                long r = (long) copy_file_range.HANDLE.invokeExact(Libc.errnoSlot(), i, pIn, o, pOut, len, flags);
                 if (r < 0) throw Calls.fail("copy_file_range(fd " + i + ", " + offIn + ", fd " + o + ", " + offOut
                         + ", " + len + ")");
                 return r;
@@ -387,7 +438,7 @@ public final class Unistd {
     public static String readlink(String path) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment target = arena.allocate(4097);
-            long r = (long) READLINK.invokeExact(Libc.errnoSlot(), arena.allocateFrom(path), target, 4096L);
+            long r = (long) readlink.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocateFrom(path), target, 4096L);
             if (r < 0) throw Calls.fail("readlink(\"" + path + "\")");
             return new String(target.asSlice(0, r).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
                     StandardCharsets.UTF_8);
@@ -404,7 +455,7 @@ public final class Unistd {
         if (stdio != 1 && stdio != 2) throw new IllegalArgumentException("dup2 onto " + stdio + ": only 1 or 2");
         int n = fd.acquire();
         try {
-            int r = (int) DUP2.invokeExact(Libc.errnoSlot(), n, stdio);
+            int r = (int) dup2.HANDLE.invokeExact(Libc.errnoSlot(), n, stdio);
             if (r < 0) throw Calls.fail("dup2(fd " + n + ", " + stdio + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -416,7 +467,7 @@ public final class Unistd {
     /** getpid(2). */
     public static int getpid() {
         try {
-            return (int) GETPID.invokeExact(Libc.errnoSlot());
+            return (int) getpid.HANDLE.invokeExact(Libc.errnoSlot());
         } catch (Throwable t) {
             throw Calls.unexpected(t);
         }
@@ -424,22 +475,22 @@ public final class Unistd {
 
     /** getuid(2): the real user id of this process. */
     public static int getuid() {
-        return id(GETUID);
+        return id(getuid.HANDLE);
     }
 
     /** geteuid(2): the effective user id of this process. */
     public static int geteuid() {
-        return id(GETEUID);
+        return id(geteuid.HANDLE);
     }
 
     /** getgid(2): the real group id of this process. */
     public static int getgid() {
-        return id(GETGID);
+        return id(getgid.HANDLE);
     }
 
     /** getegid(2): the effective group id of this process. */
     public static int getegid() {
-        return id(GETEGID);
+        return id(getegid.HANDLE);
     }
 
     /** The id calls cannot fail. */

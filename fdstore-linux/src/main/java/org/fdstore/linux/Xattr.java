@@ -46,40 +46,66 @@ public final class Xattr {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final FunctionDescriptor LIST = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
     private static final FunctionDescriptor REMOVE = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle GETXATTR = Libc.downcall("getxattr", GET);
-    private static final MethodHandle LGETXATTR = Libc.downcall("lgetxattr", GET);
-    private static final MethodHandle FGETXATTR =
-            Libc.downcall("fgetxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle SETXATTR = Libc.downcall("setxattr", SET);
-    private static final MethodHandle LSETXATTR = Libc.downcall("lsetxattr", SET);
-    private static final MethodHandle FSETXATTR = Libc.downcall("fsetxattr",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle LISTXATTR = Libc.downcall("listxattr", LIST);
-    private static final MethodHandle LLISTXATTR = Libc.downcall("llistxattr", LIST);
-    private static final MethodHandle FLISTXATTR =
-            Libc.downcall("flistxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle REMOVEXATTR = Libc.downcall("removexattr", REMOVE);
-    private static final MethodHandle LREMOVEXATTR = Libc.downcall("lremovexattr", REMOVE);
-    private static final MethodHandle FREMOVEXATTR =
-            Libc.downcall("fremovexattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    // Each C function in a holder class of its own, linked on its first call (see Libc).
+    private static final class getxattr {
+        static final MethodHandle HANDLE = Libc.downcall("getxattr", GET);
+    }
+    private static final class lgetxattr {
+        static final MethodHandle HANDLE = Libc.downcall("lgetxattr", GET);
+    }
+    private static final class fgetxattr {
+        static final MethodHandle HANDLE =
+                Libc.downcall("fgetxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+    private static final class setxattr {
+        static final MethodHandle HANDLE = Libc.downcall("setxattr", SET);
+    }
+    private static final class lsetxattr {
+        static final MethodHandle HANDLE = Libc.downcall("lsetxattr", SET);
+    }
+    private static final class fsetxattr {
+        static final MethodHandle HANDLE = Libc.downcall("fsetxattr",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class listxattr {
+        static final MethodHandle HANDLE = Libc.downcall("listxattr", LIST);
+    }
+    private static final class llistxattr {
+        static final MethodHandle HANDLE = Libc.downcall("llistxattr", LIST);
+    }
+    private static final class flistxattr {
+        static final MethodHandle HANDLE =
+                Libc.downcall("flistxattr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class removexattr {
+        static final MethodHandle HANDLE = Libc.downcall("removexattr", REMOVE);
+    }
+    private static final class lremovexattr {
+        static final MethodHandle HANDLE = Libc.downcall("lremovexattr", REMOVE);
+    }
+    private static final class fremovexattr {
+        static final MethodHandle HANDLE =
+                Libc.downcall("fremovexattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
 
     private Xattr() {}
 
     /** getxattr(2): reads attribute {@code name} of {@code path} into {@code value}; the value's length. */
     public static long getxattr(byte[] path, byte[] name, MemorySegment value, long size) throws LinuxException {
-        return get(GETXATTR, "getxattr", path, name, value, size);
+        return get(getxattr.HANDLE, "getxattr", path, name, value, size);
     }
 
     /** lgetxattr(2): as {@link #getxattr}, on a symbolic link itself. */
     public static long lgetxattr(byte[] path, byte[] name, MemorySegment value, long size) throws LinuxException {
-        return get(LGETXATTR, "lgetxattr", path, name, value, size);
+        return get(lgetxattr.HANDLE, "lgetxattr", path, name, value, size);
     }
 
     /** fgetxattr(2): as {@link #getxattr}, on the file open as {@code fd} (not O_PATH). */
     public static long fgetxattr(Fd fd, byte[] name, MemorySegment value, long size) throws LinuxException {
         int n = fd.acquire();
         try (Arena arena = Arena.ofConfined()) {
-            long r = (long) FGETXATTR.invokeExact(Libc.errnoSlot(), n, CString.allocate(arena, name, "fgetxattr"),
+            long r = (long) fgetxattr.HANDLE.invokeExact(Libc.errnoSlot(), n, CString.allocate(arena, name,
+                    "fgetxattr"),
                     value, Math.min(size, value.byteSize()));
             if (r < 0) throw Calls.fail("fgetxattr(fd " + n + ", " + CString.quote(name) + ")");
             return r;
@@ -93,13 +119,13 @@ public final class Xattr {
     /** setxattr(2): sets attribute {@code name} of {@code path} to {@code size} bytes of {@code value}. */
     public static void setxattr(byte[] path, byte[] name, MemorySegment value, long size, int flags)
             throws LinuxException {
-        set(SETXATTR, "setxattr", path, name, value, size, flags);
+        set(setxattr.HANDLE, "setxattr", path, name, value, size, flags);
     }
 
     /** lsetxattr(2): as {@link #setxattr}, on a symbolic link itself. */
     public static void lsetxattr(byte[] path, byte[] name, MemorySegment value, long size, int flags)
             throws LinuxException {
-        set(LSETXATTR, "lsetxattr", path, name, value, size, flags);
+        set(lsetxattr.HANDLE, "lsetxattr", path, name, value, size, flags);
     }
 
     /** fsetxattr(2): as {@link #setxattr}, on the file open as {@code fd} (not O_PATH). */
@@ -107,7 +133,7 @@ public final class Xattr {
             throws LinuxException {
         int n = fd.acquire();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) FSETXATTR.invokeExact(Libc.errnoSlot(), n, CString.allocate(arena, name, "fsetxattr"),
+            int r = (int) fsetxattr.HANDLE.invokeExact(Libc.errnoSlot(), n, CString.allocate(arena, name, "fsetxattr"),
                     value, Math.min(size, value.byteSize()), flags);
             if (r < 0) throw Calls.fail("fsetxattr(fd " + n + ", " + CString.quote(name) + ")");
         } catch (Throwable t) {
@@ -122,19 +148,19 @@ public final class Xattr {
      * {@link #names}); the list's length.
      */
     public static long listxattr(byte[] path, MemorySegment list, long size) throws LinuxException {
-        return list(LISTXATTR, "listxattr", path, list, size);
+        return list(listxattr.HANDLE, "listxattr", path, list, size);
     }
 
     /** llistxattr(2): as {@link #listxattr}, on a symbolic link itself. */
     public static long llistxattr(byte[] path, MemorySegment list, long size) throws LinuxException {
-        return list(LLISTXATTR, "llistxattr", path, list, size);
+        return list(llistxattr.HANDLE, "llistxattr", path, list, size);
     }
 
     /** flistxattr(2): as {@link #listxattr}, on the file open as {@code fd} (not O_PATH). */
     public static long flistxattr(Fd fd, MemorySegment list, long size) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) FLISTXATTR.invokeExact(Libc.errnoSlot(), n, list, Math.min(size, list.byteSize()));
+            long r = (long) flistxattr.HANDLE.invokeExact(Libc.errnoSlot(), n, list, Math.min(size, list.byteSize()));
             if (r < 0) throw Calls.fail("flistxattr(fd " + n + ")");
             return r;
         } catch (Throwable t) {
@@ -146,19 +172,20 @@ public final class Xattr {
 
     /** removexattr(2): removes attribute {@code name} of {@code path}; ENODATA if it is absent. */
     public static void removexattr(byte[] path, byte[] name) throws LinuxException {
-        remove(REMOVEXATTR, "removexattr", path, name);
+        remove(removexattr.HANDLE, "removexattr", path, name);
     }
 
     /** lremovexattr(2): as {@link #removexattr}, on a symbolic link itself. */
     public static void lremovexattr(byte[] path, byte[] name) throws LinuxException {
-        remove(LREMOVEXATTR, "lremovexattr", path, name);
+        remove(lremovexattr.HANDLE, "lremovexattr", path, name);
     }
 
     /** fremovexattr(2): as {@link #removexattr}, on the file open as {@code fd} (not O_PATH). */
     public static void fremovexattr(Fd fd, byte[] name) throws LinuxException {
         int n = fd.acquire();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) FREMOVEXATTR.invokeExact(Libc.errnoSlot(), n, CString.allocate(arena, name, "fremovexattr"));
+            int r = (int) fremovexattr.HANDLE.invokeExact(Libc.errnoSlot(), n, CString.allocate(arena, name,
+                    "fremovexattr"));
             if (r < 0) throw Calls.fail("fremovexattr(fd " + n + ", " + CString.quote(name) + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);

@@ -3,6 +3,7 @@ package org.fdstore.passthrough;
 import java.util.List;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.FdStoreException;
+import org.fdstore.linux.Downcalls;
 
 /**
  * Runs a standby's takeover path once before it is needed, so that the takeover itself finds its classes loaded and
@@ -26,7 +27,8 @@ final class Rehearsal {
         long start = System.nanoTime();
         for (String name : CLASSES) {
             try {
-                Class.forName(name, true, Rehearsal.class.getClassLoader());
+                Class<?> c = Class.forName(name, true, Rehearsal.class.getClassLoader());
+                if (c.getPackageName().equals("org.fdstore.linux")) Downcalls.linkAll(c);
             } catch (ClassNotFoundException | LinkageError e) {
                 LOG.log(System.Logger.Level.WARNING, "event=rehearsal_skipped class=" + name + " reason=\"" + e + "\"");
             }

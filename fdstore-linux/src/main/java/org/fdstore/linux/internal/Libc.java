@@ -12,7 +12,22 @@ import java.lang.invoke.VarHandle;
 /**
  * The one place that links C library functions. Every handle captures errno, so a failure can name it.
  *
- * <p>Thread safe. A symbol the C library lacks fails class initialisation of the caller, naming the symbol.
+ * <p>Each function is linked on its first call, not when the class of its header loads: linking costs a cold JVM
+ * milliseconds per function (a stub class and dozens of lambda forms, which the AOT cache does not keep), and a
+ * short command calls a handful of the functions whose classes it touches. The binding classes keep each handle in
+ * a holder class of its own, named after the C function as jextract names them:
+ * <pre>{@code
+ * private static final class read {
+ *     static final MethodHandle HANDLE = Libc.downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ...));
+ * }
+ * ... (long) read.HANDLE.invokeExact(Libc.errnoSlot(), fd, buffer, count) ...
+ * }</pre>
+ * The JVM initialises the holder, and so links the function, on the first call; the handle stays a
+ * {@code static final} that the JIT folds into a direct call. {@link org.fdstore.linux.Downcalls#linkAll} links a
+ * binding class's functions ahead of time, for a process that must not pay for it later (a standby about to serve).
+ *
+ * <p>Thread safe. A symbol the C library lacks fails the initialisation of its holder, on the first call, naming the
+ * symbol.
  */
 public final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
