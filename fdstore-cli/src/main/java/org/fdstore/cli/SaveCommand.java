@@ -69,7 +69,7 @@ public final class SaveCommand implements Callable<Integer> {
         @Option(names = "-f", paramLabel = "FILE", description = "The file to open (default foobar).")
         String file;
 
-        @Option(names = "--fd", paramLabel = "N", description = "An inherited descriptor; it is closed after.")
+        @Option(names = "--fd", paramLabel = "N", description = "An inherited descriptor; a duplicate is saved.")
         Integer fd;
     }
 
@@ -115,6 +115,8 @@ public final class SaveCommand implements Callable<Integer> {
         if (!Files.exists(Path.of("/proc/self/fd/" + source.fd), LinkOption.NOFOLLOW_LINKS)) {
             throw new LinuxException("fd " + source.fd, Errno.EBADF, "not open in this process");
         }
-        return Fd.adopt(source.fd);
+        // A duplicate is saved and closed; the number itself stays open until exit. Had the user named one of the
+        // JVM's own descriptors (--fd 3 without 3<file), closing it would crash the JVM.
+        return Fd.adopt(source.fd).duplicate();
     }
 }
