@@ -325,7 +325,7 @@ final class Connection implements AutoCloseable {
     }
 
     private void sendHello() throws FdStoreException {
-        Pending hello = new Pending(new Request.Hello(Limits.VERSION, Limits.VERSION, 0,
+        Pending hello = new Pending(new Request.Hello(Limits.VERSION, Limits.VERSION, Limits.FEATURE_BARE_RESTORE,
                 "fdstore-client pid " + Unistd.getpid()), null, false);
         pending.addFirst(hello);
         send(hello);
