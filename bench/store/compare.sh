@@ -4,7 +4,8 @@
 #   - cycle: N save+restore+remove cycles on one connection: fdstore (bench driver Cycle), the minimal C store over
 #     AF_UNIX + SCM_RIGHTS (anchor raw: the C floor), s6-fdholderd through libs6 (anchor s6), and in-process
 #     dup()+close() (anchor dup: what a kernel-side store would approach);
-#   - bulk: restoring B stored fds in one request, fdstore (bench driver Bulk) against s6's getdump (anchor s6dump),
+#   - bulk: restoring B stored fds in one request, fdstore (bench driver Bulk: restoreFds, each fd with its entry id, as
+#     getdump returns them) against s6's getdump (anchor s6dump),
 #     B = 253 (the most s6 restores in one dump) and above.
 # Prints medians and ratios, one line per figure, then the goals of issue 6 it covers. Defaults: R 5, N 20000.
 set -euo pipefail

@@ -48,7 +48,7 @@ def main(path, outdir):
     plot(series, [("clients-p50", "p50"), ("clients-p99", "p99")], "concurrent clients (one connection each)",
          "ns per save+restore+remove", "fdstore: cycle latency against concurrency",
          f"{outdir}/bench-concurrency.png")
-    plot(series, [("bulk", "fdstore restoreAll"), ("bulk-s6", "s6-fdholderd getdump")],
+    plot(series, [("bulk", "fdstore restoreFds"), ("bulk-s6", "s6-fdholderd getdump")],
          "fds restored in one request", "ns per fd", "Bulk restore: cost per fd", f"{outdir}/bench-bulk.png")
 
 

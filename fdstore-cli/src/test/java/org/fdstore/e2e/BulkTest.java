@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.FdStoreException;
 import org.fdstore.client.Restored;
+import org.fdstore.client.RestoredFd;
 import org.fdstore.client.SaveItem;
 import org.fdstore.client.SaveOptions;
 import org.fdstore.linux.Errno;
@@ -20,6 +22,11 @@ import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.Stat;
 import org.fdstore.linux.Unistd;
+import org.fdstore.protocol.DecodedReply;
+import org.fdstore.protocol.Limits;
+import org.fdstore.protocol.Reply;
+import org.fdstore.protocol.Request;
+import org.fdstore.protocol.RequestCodec;
 import org.fdstore.protocol.Selector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -124,6 +131,66 @@ class BulkTest {
         } finally {
             files.forEach(Fd::close);
         }
+    }
+
+    @Test
+    void restoreFds_bySelectorsAndByNamespace_giveEachEntrysIdNameAndFile() throws Exception {
+        List<Fd> files = openFiles();
+        List<Long> ids;
+        try (FdStore store = connect()) {
+            List<SaveItem> items = new ArrayList<>();
+            for (int i = 0; i < FILES; i++) items.add(SaveItem.of(files.get(i), i % 2 == 0 ? "f\u00e6-" + i : null));
+            ids = store.saveAll(items);
+            List<Selector> selectors = new ArrayList<>();
+            for (int i = FILES - 1; i >= 0; i--) selectors.add(new Selector.ById(ids.get(i)));
+
+            List<RestoredFd> bySelectors = store.restoreFds(selectors);
+            List<RestoredFd> byNamespace = store.restoreFds((String) null);
+            try {
+                assertThat(bySelectors).hasSize(FILES);
+                for (int k = 0; k < FILES; k++) {
+                    int i = FILES - 1 - k;
+                    RestoredFd r = bySelectors.get(k);
+                    assertThat(r.id()).isEqualTo(ids.get(i));
+                    assertThat(r.name()).isEqualTo(i % 2 == 0 ? "f\u00e6-" + i : "");
+                    assertThat(content(r.fd())).isEqualTo("file " + i);
+                }
+                assertThat(byNamespace).hasSize(FILES);
+                for (RestoredFd r : byNamespace) {
+                    assertThat(content(r.fd())).isEqualTo("file " + ids.indexOf(r.id()));
+                }
+            } finally {
+                bySelectors.forEach(RestoredFd::close);
+                byNamespace.forEach(RestoredFd::close);
+            }
+            assertThat(store.drop(new org.fdstore.protocol.DropTarget.Namespace(store.defaultNamespace())))
+                    .isEqualTo(FILES);
+        } finally {
+            files.forEach(Fd::close);
+        }
+    }
+
+    @Test
+    void restoreMany_framesOfOneRequestDisagreeingOnBare_isAMalformedStream() throws Exception {
+        try (RawClient raw = new RawClient(fixture.daemon().socket())) {
+            raw.hello();
+            List<Selector> one = List.of(new Selector.ById(1));
+            raw.send(frame(5, new Request.RestoreSelected(one, true), true), List.of());
+            raw.send(frame(5, new Request.RestoreSelected(one, false), false), List.of());
+
+            DecodedReply reply = raw.receive();
+            assertThat(reply.reply()).isInstanceOfSatisfying(Reply.Failure.class, f -> {
+                assertThat(f.errnoName()).isEqualTo(Errno.EPROTO);
+                assertThat(f.message()).isEqualTo("a frame of RESTORE_MANY request 5 clears BARE, unlike its first");
+            });
+            assertThat(raw.closedByDaemon()).isTrue();
+        }
+    }
+
+    private static byte[] frame(long requestId, Request request, boolean continues) {
+        ByteBuffer out = ByteBuffer.allocate(Limits.MAX_FRAME);
+        int length = RequestCodec.encode(requestId, request, continues, out);
+        return java.util.Arrays.copyOf(out.array(), length);
     }
 
     @Test

@@ -47,8 +47,13 @@ final class RawClient implements AutoCloseable {
 
     /** Sends without blocking; false when the socket is full. */
     boolean trySend(byte[] frame) throws LinuxException {
+        return trySend(frame, List.of());
+    }
+
+    /** Sends with {@code fds} without blocking; false when the socket is full. */
+    boolean trySend(byte[] frame, List<Fd> fds) throws LinuxException {
         MemorySegment.copy(frame, 0, buffer, ValueLayout.JAVA_BYTE, 0, frame.length);
-        return Socket.sendmsg(socket, buffer, frame.length, List.of(), Socket.MSG_DONTWAIT) >= 0;
+        return Socket.sendmsg(socket, buffer, frame.length, fds, Socket.MSG_DONTWAIT) >= 0;
     }
 
     void send(Request request, List<Fd> fds) throws LinuxException {

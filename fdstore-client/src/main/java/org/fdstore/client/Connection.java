@@ -35,8 +35,10 @@ import org.fdstore.protocol.SocketPath;
  * frames, reads reply frames, matches them to the requests by order and id, and reconnects when the daemon goes.
  *
  * <p>Every sent request waits in {@link #pending}, in send order (the daemon answers in that order), until its reply
- * is read, by whichever call reads next: a blocking exchange reads until its own reply is in, and every submit first
- * drains the replies that have already arrived, so they never pile up in the socket.
+ * is read, by whichever call reads next: a blocking exchange reads until its own reply is in, every submit then
+ * drains the replies that have already arrived, so they never pile up in the socket, and a send that finds the
+ * socket full reads replies until there is room rather than wait in sendmsg, which could wait forever (see
+ * {@link #sendFrame}).
  *
  * <p><b>Reconnecting.</b> When the daemon sends GOAWAY, or the connection ends without one (end of stream,
  * ECONNRESET, EPIPE), this reconnects to the same path, retrying connect while the socket is missing or refused for
@@ -338,7 +340,7 @@ final class Connection implements AutoCloseable {
     }
 
     private void sendHello() throws FdStoreException {
-        Pending hello = new Pending(new Request.Hello(Limits.VERSION, Limits.VERSION, 0,
+        Pending hello = new Pending(new Request.Hello(Limits.VERSION, Limits.VERSION, Limits.FEATURE_BARE_RESTORE,
                 "fdstore-client pid " + Unistd.getpid()), null, false);
         pending.addFirst(hello);
         send(hello);
@@ -368,23 +370,19 @@ final class Connection implements AutoCloseable {
         sendBuffer.clear();
         int length = RequestCodec.encode(p.requestId, p.request, sendBuffer);
         List<Fd> fds = p.payload == null ? List.of() : List.of(p.payload);
-        while (true) {
-            try {
-                Socket.sendmsg(socket, sendSegment, length, fds, 0);
-                p.sent = true;
-                return true;
-            } catch (LinuxException e) {
-                if (e.errno() == Errno.EINTR) continue;
-                if (closed) throw closedException();
-                if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) return false;
-                if (p.payload != null && !p.payload.isOpen()) {
-                    // Nothing was sent: the stream is intact.
-                    pending.remove(p);
-                    throw new FdStoreException(Errno.EBADF, "cannot save " + p.payload + ": it is closed", e);
-                }
-                throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(), e);
+        Sending outcome;
+        try {
+            outcome = sendFrame(p, length, fds);
+        } catch (LinuxException e) {
+            if (p.payload != null && !p.payload.isOpen()) {
+                // Nothing was sent: the stream is intact.
+                pending.remove(p);
+                throw new FdStoreException(Errno.EBADF, "cannot save " + p.payload + ": it is closed", e);
             }
+            throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(), e);
         }
+        if (outcome == Sending.SENT) p.sent = true;
+        return outcome != Sending.PEER_CLOSED;
     }
 
     /**
@@ -408,21 +406,57 @@ final class Connection implements AutoCloseable {
             }
             sendBuffer.clear();
             int length = RequestCodec.encode(p.requestId, p.parts.get(i), i < p.parts.size() - 1, sendBuffer);
-            while (true) {
-                try {
-                    Socket.sendmsg(socket, sendSegment, length, fds, 0);
-                    break;
-                } catch (LinuxException e) {
-                    if (e.errno() == Errno.EINTR) continue;
-                    if (closed) throw closedException();
-                    if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) return false;
-                    throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(),
-                            e);
-                }
+            Sending outcome;
+            try {
+                outcome = sendFrame(p, length, fds);
+            } catch (LinuxException e) {
+                throw breakConnection(e.errno(), "cannot send to the daemon on " + path + ": " + e.getMessage(), e);
             }
+            if (outcome != Sending.SENT) return outcome == Sending.RESENT;
         }
         p.sent = true;
         return true;
+    }
+
+    /** What became of a frame given to {@link #sendFrame}. */
+    private enum Sending {
+        SENT,
+        /** EPIPE or ECONNRESET: the daemon has closed the connection; the frame was not sent. */
+        PEER_CLOSED,
+        /**
+         * While it waited for room, a reply read showed the daemon gone, and the reconnect took the request over:
+         * it is sent on the new connection, or waits for the next one. This sending is over.
+         */
+        RESENT
+    }
+
+    /**
+     * Sends one frame of {@code p}, {@code length} bytes of the send buffer with {@code fds}. While requests sent
+     * before {@code p} wait for their replies, a full socket is met by reading those replies rather than by blocking
+     * in sendmsg: the daemon stops reading a connection whose replies wait for room in it, so a client blocked in
+     * sendmsg with its replies unread would wait for the daemon as the daemon waits for it, until the daemon drops it
+     * as a slow client, with the requests it had not read yet (a pipeline of thousands of requests gets there).
+     *
+     * @throws LinuxException a sendmsg failure other than EINTR, EAGAIN, EPIPE and ECONNRESET
+     */
+    private Sending sendFrame(Pending p, int length, List<Fd> fds) throws FdStoreException, LinuxException {
+        long before = generation;
+        while (true) {
+            boolean repliesDue = pending.peekFirst() != p;
+            try {
+                if (Socket.sendmsg(socket, sendSegment, length, fds, repliesDue ? Socket.MSG_DONTWAIT : 0) >= 0) {
+                    return Sending.SENT;
+                }
+            } catch (LinuxException e) {
+                if (e.errno() == Errno.EINTR) continue;
+                if (closed) throw closedException();
+                if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) return Sending.PEER_CLOSED;
+                throw e;
+            }
+            // The socket is full, so the daemon has requests of ours to answer: read a reply to make room.
+            readFrame(true);
+            if (generation != before) return Sending.RESENT;
+        }
     }
 
     /** Reads, without blocking, the replies that have arrived for submitted requests. */
@@ -550,9 +584,11 @@ final class Connection implements AutoCloseable {
             p.sent = false;
             pending.addLast(p);
         }
+        long current = generation;
         for (Pending p : resend) {
             // If the new daemon is gone too, the rest stay unsent; the next read meets the end and comes back here.
-            if (!send(p)) return;
+            // If it went while a send waited for room, the reconnect that read it has resent them all already.
+            if (!send(p) || generation != current) return;
         }
     }
 

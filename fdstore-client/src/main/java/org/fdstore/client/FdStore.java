@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.JdkFiles;
@@ -13,6 +15,7 @@ import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.DropTarget;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.InspectInfo;
+import org.fdstore.protocol.Limits;
 import org.fdstore.protocol.Reply;
 import org.fdstore.protocol.Request;
 import org.fdstore.protocol.RequestCodec;
@@ -315,10 +318,54 @@ public final class FdStore implements AutoCloseable {
      */
     public List<Restored> restoreAll(List<Selector> selectors) throws FdStoreException {
         if (selectors.isEmpty()) return List.of();
+        return restoredMany(exchangeSelectors(selectors, false));
+    }
+
+    /**
+     * Restores every entry of {@code namespace} that this peer may restore, as {@link #restoreAll(String)}, but with
+     * only the id and name of each: for callers that need the descriptors, not what the store knows of them. The
+     * daemon then sends 10 bytes and the name per entry rather than the whole entry (a daemon of an older build,
+     * which cannot, sends whole entries, and this drops the rest). The caller owns every returned fd and closes each.
+     *
+     * @param namespace a namespace, or null or "" for this peer's default one
+     * @return the entries' ids and names and their new fds, by id
+     * @throws FdStoreException as {@link #restoreAll(String)}
+     */
+    public List<RestoredFd> restoreFds(String namespace) throws FdStoreException {
+        String ns = namespace == null ? "" : namespace;
+        if (!bareRestores()) return withoutEntries(restoreAll(ns));
+        return restoredFds(connection.exchange(new Request.RestoreNamespace(ns, true), null));
+    }
+
+    /**
+     * Restores the selected entries in one request, all or nothing, as {@link #restoreAll(List)}, but with only the
+     * id and name of each (see {@link #restoreFds(String)}). The caller owns every returned fd and closes each.
+     *
+     * @param selectors ids and names; an empty list returns an empty list without asking the daemon
+     * @return the entries' ids and names and their new fds, in the order of {@code selectors}
+     * @throws FdStoreException as {@link #restoreAll(List)}
+     */
+    public List<RestoredFd> restoreFds(List<Selector> selectors) throws FdStoreException {
+        if (selectors.isEmpty()) return List.of();
+        if (!bareRestores()) return withoutEntries(restoreAll(selectors));
+        return restoredFds(exchangeSelectors(selectors, true));
+    }
+
+    /** Whether the daemon agreed, in its HELLO reply, to answer RESTORE_MANY with bare entries. */
+    private boolean bareRestores() throws FdStoreException {
+        return (connection.welcome().features() & Limits.FEATURE_BARE_RESTORE) != 0;
+    }
+
+    private List<ReplyFrame> exchangeSelectors(List<Selector> selectors, boolean bare) throws FdStoreException {
         List<Request.RestoreSelected> frames = RequestCodec.chunkSelectors(selectors).stream()
-                .map(Request.RestoreSelected::new).toList();
-        List<List<Fd>> noFds = java.util.Collections.nCopies(frames.size(), List.of());
-        return restoredMany(connection.exchangeMany(frames, noFds));
+                .map(chunk -> new Request.RestoreSelected(chunk, bare)).toList();
+        return connection.exchangeMany(frames, java.util.Collections.nCopies(frames.size(), List.of()));
+    }
+
+    private static List<RestoredFd> withoutEntries(List<Restored> restored) {
+        List<RestoredFd> fds = new ArrayList<>(restored.size());
+        for (Restored r : restored) fds.add(new RestoredFd(r.entry().id(), r.entry().name(), r.fd()));
+        return fds;
     }
 
     /**
@@ -404,17 +451,34 @@ public final class FdStore implements AutoCloseable {
     }
 
     private List<Restored> restoredMany(List<ReplyFrame> frames) throws FdStoreException {
-        List<Restored> restored = new ArrayList<>();
+        return paired(frames, r -> r instanceof Reply.RestoredMany m ? m.entries() : null, Restored::new);
+    }
+
+    private List<RestoredFd> restoredFds(List<ReplyFrame> frames) throws FdStoreException {
+        return paired(frames, r -> r instanceof Reply.RestoredBare b ? b.entries() : null,
+                (entry, fd) -> new RestoredFd(entry.id(), entry.name(), fd));
+    }
+
+    /**
+     * Each entry of a RESTORE_MANY reply's frames made one with the fd at its position, in order.
+     *
+     * @param entriesOf a frame's entries, or null for a reply of another kind: unexpected, like a frame whose entries
+     *     do not match its fds one to one (the connection is then closed, and every fd received)
+     */
+    private <E, T> List<T> paired(List<ReplyFrame> frames, Function<Reply, List<E>> entriesOf,
+                                  BiFunction<E, Fd, T> pair) throws FdStoreException {
+        int count = 0;
         for (ReplyFrame frame : frames) {
-            if (!(frame.reply() instanceof Reply.RestoredMany many) || many.entries().size() != frame.fds().size()) {
-                frames.forEach(ReplyFrame::closeFds);
-                throw unexpectedReply(frames);
-            }
-            for (int i = 0; i < frame.fds().size(); i++) {
-                restored.add(new Restored(many.entries().get(i), frame.fds().get(i)));
-            }
+            List<E> entries = entriesOf.apply(frame.reply());
+            if (entries == null || entries.size() != frame.fds().size()) throw unexpectedReply(frames);
+            count += entries.size();
         }
-        return restored;
+        List<T> paired = new ArrayList<>(count);
+        for (ReplyFrame frame : frames) {
+            List<E> entries = entriesOf.apply(frame.reply());
+            for (int i = 0; i < entries.size(); i++) paired.add(pair.apply(entries.get(i), frame.fds().get(i)));
+        }
+        return paired;
     }
 
     private FdStoreException unexpectedReply(List<ReplyFrame> frames) {

@@ -132,9 +132,14 @@ final class FakeDaemon implements AutoCloseable {
             reply(Limits.ERROR_REPLY_TYPE, 0, false, new Reply.GoAway(reason, "fake daemon goes away"), List.of());
         }
 
-        /** Answers the HELLO that every connection starts with. */
+        /** Answers the HELLO that every connection starts with, agreeing to no feature. */
         void welcome(DecodedRequest hello) throws Exception {
-            reply(hello, new Reply.Welcome(Limits.VERSION, 0, 4242, Limits.MAX_FRAME, Limits.MAX_NAME_BYTES,
+            welcome(hello, 0);
+        }
+
+        /** Answers the HELLO, agreeing to {@code features}. */
+        void welcome(DecodedRequest hello, long features) throws Exception {
+            reply(hello, new Reply.Welcome(Limits.VERSION, features, 4242, Limits.MAX_FRAME, Limits.MAX_NAME_BYTES,
                     Limits.MAX_METADATA, Limits.MAX_FDS_PER_FRAME), List.of());
         }
 

@@ -31,6 +31,7 @@ public record EntryInfo(long id, String name, String namespace, FileKind kind, i
     static final int FIXED_SIZE = 8 + 2 + 2 + 1 + 4 + 4 + 4 + 4 + 8 + 2 + 4;
 
     private static final int TO_STRING_METADATA_BYTES = 32;
+    private static final byte[] NO_METADATA = {};
 
     /**
      * Copies {@code metadata}. Limits are not checked here but by the encoder.
@@ -43,7 +44,8 @@ public record EntryInfo(long id, String name, String namespace, FileKind kind, i
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(target, "target");
-        metadata = metadata.clone();
+        // Shared when empty: nothing can change an empty array, and most entries have no metadata.
+        metadata = metadata.length == 0 ? NO_METADATA : metadata.clone();
     }
 
     /**

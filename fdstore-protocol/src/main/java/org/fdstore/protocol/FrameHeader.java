@@ -12,13 +12,13 @@ import org.fdstore.linux.Errno;
  *
  * @param version protocol version of this frame, a u8
  * @param type message type, a u8: a request code, or a reply code with bit 7 set
- * @param flags a u16; only {@link Limits#FLAG_CONTINUES} is defined
+ * @param flags a u16; {@link Limits#FLAG_CONTINUES} and {@link Limits#FLAG_BARE} are defined
  * @param requestId chosen by the client, echoed in the reply
  * @param bodyLength bytes after the header
  * @param fdCount fds in this frame's {@code SCM_RIGHTS}
  */
 public record FrameHeader(int version, int type, int flags, long requestId, int bodyLength, int fdCount) {
-    private static final int RESERVED_FLAGS = 0xFFFF & ~Limits.FLAG_CONTINUES;
+    private static final int RESERVED_FLAGS = 0xFFFF & ~(Limits.FLAG_CONTINUES | Limits.FLAG_BARE);
 
     /**
      * Checks that each field fits its wire type.
@@ -36,9 +36,9 @@ public record FrameHeader(int version, int type, int flags, long requestId, int 
     /**
      * Reads and checks the header of the frame between {@code frame}'s position and limit.
      *
-     * <p>Checks, in order: that the frame holds a header, the magic, the frame size, that no reserved flag is set,
-     * that the body length is exactly what follows the header, and that the fd count is what arrived. It does not
-     * check the version (the daemon negotiates it) nor the type. The buffer's position and byte order are unchanged.
+     * <p>Checks, in order: that the frame holds a header, the magic, the frame size, that no reserved flag is set and
+     * that BARE is set on RESTORE_MANY frames only, that the body length is exactly what follows the header, and that
+     * the fd count is what arrived. It does not check the version (the daemon negotiates it) nor the type. The buffer's position and byte order are unchanged.
      *
      * @param receivedFds how many fds arrived with the frame
      * @throws ProtocolException EPROTO for a malformed header, EMSGSIZE for a frame over {@link Limits#MAX_FRAME}
@@ -66,19 +66,23 @@ public record FrameHeader(int version, int type, int flags, long requestId, int 
         int replyType = type | MessageType.REPLY_BIT;
         if (length > Limits.MAX_FRAME) {
             throw new ProtocolException(Errno.EMSGSIZE, requestId, replyType,
-                    frame(type) + " of " + length + " bytes exceeds the " + Limits.MAX_FRAME + "-byte limit");
+                    frameOf(type) + " of " + length + " bytes exceeds the " + Limits.MAX_FRAME + "-byte limit");
         }
         if ((flags & RESERVED_FLAGS) != 0) {
             throw new ProtocolException(Errno.EPROTO, requestId, replyType,
-                    String.format("%s sets reserved flag bits 0x%04x", frame(type), flags & RESERVED_FLAGS));
+                    String.format("%s sets reserved flag bits 0x%04x", frameOf(type), flags & RESERVED_FLAGS));
+        }
+        if ((flags & Limits.FLAG_BARE) != 0 && (type & ~MessageType.REPLY_BIT) != MessageType.RESTORE_MANY.code()) {
+            throw new ProtocolException(Errno.EPROTO, requestId, replyType,
+                    frameOf(type) + " sets BARE, which only RESTORE_MANY frames may set");
         }
         if (bodyLength != length - Limits.HEADER_SIZE) {
-            throw new ProtocolException(Errno.EPROTO, requestId, replyType, frame(type) + ": header announces a body of "
+            throw new ProtocolException(Errno.EPROTO, requestId, replyType, frameOf(type) + ": header announces a body of "
                     + bodyLength + " bytes, but " + (length - Limits.HEADER_SIZE) + " follow the header");
         }
         if (fdCount != receivedFds) {
             throw new ProtocolException(Errno.EPROTO, requestId, replyType,
-                    frame(type) + ": header announces " + fdCount + " fds, but " + receivedFds + " arrived");
+                    frameOf(type) + ": header announces " + fdCount + " fds, but " + receivedFds + " arrived");
         }
         return new FrameHeader(version, type, flags, requestId, (int) bodyLength, (int) fdCount);
     }
@@ -108,9 +112,9 @@ public record FrameHeader(int version, int type, int flags, long requestId, int 
         return (flags & Limits.FLAG_CONTINUES) != 0;
     }
 
-    /** {@code "SAVE frame"} etc., for messages: made only when one is needed, not for every frame read. */
-    private static String frame(int type) {
-        return describeType(type) + " frame";
+    /** Whether {@link Limits#FLAG_BARE} is set: a RESTORE_MANY of bare entries. */
+    public boolean bare() {
+        return (flags & Limits.FLAG_BARE) != 0;
     }
 
     /** {@code "SAVE"}, {@code "SAVE reply"}, {@code "error reply"} or {@code "type 0x42"}, for messages. */
@@ -119,6 +123,11 @@ public record FrameHeader(int version, int type, int flags, long requestId, int 
         var known = MessageType.ofCode(type & ~MessageType.REPLY_BIT);
         if (known.isEmpty()) return String.format("type 0x%02x", type);
         return (type & MessageType.REPLY_BIT) != 0 ? known.get() + " reply" : known.get().name();
+    }
+
+    /** {@code "SAVE frame"}, for messages: made only when one is, not for every frame read. */
+    private static String frameOf(int type) {
+        return describeType(type) + " frame";
     }
 
     private static void checkRange(String field, int value, int max) {

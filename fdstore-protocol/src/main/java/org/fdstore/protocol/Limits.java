@@ -34,8 +34,16 @@ public final class Limits {
     public static final int MAX_PATH_BYTES = 4096;
     /** Largest socket or peer description of an INSPECT entry, in bytes of UTF-8. */
     public static final int MAX_DESCRIPTION_BYTES = 1024;
-    /** Header flag bit 0: more frames of this reply follow. Replies only. */
+    /** Header flag bit 0: more frames of this reply, or of this SAVE_MANY or RESTORE_MANY request, follow. */
     public static final int FLAG_CONTINUES = 1;
+    /**
+     * Header flag bit 1, on RESTORE_MANY frames only: the request asks for bare entries (id and name) rather than whole
+     * entries, and the reply's frames hold them. A client sets it only when the daemon agreed to
+     * {@link #FEATURE_BARE_RESTORE}.
+     */
+    public static final int FLAG_BARE = 2;
+    /** HELLO feature bit 0: the daemon answers a RESTORE_MANY with {@link #FLAG_BARE} with bare entries. */
+    public static final long FEATURE_BARE_RESTORE = 1;
     /** Reply type used when a request's header could not be read at all. */
     public static final int ERROR_REPLY_TYPE = 0xFF;
 

@@ -15,7 +15,7 @@ public sealed interface Reply {
 
     /**
      * How many fds a frame of this reply carries: 1 for {@link Restored} and {@link FastPathIndex}, one per entry for
-     * {@link RestoredMany}, 0 for the others.
+     * {@link RestoredMany} and {@link RestoredBare}, 0 for the others.
      */
     default int fdCount() {
         return 0;
@@ -158,11 +158,32 @@ public sealed interface Reply {
          * @throws IllegalArgumentException with more than 253 entries
          */
         public RestoredMany {
-            entries = List.copyOf(entries);
-            if (entries.size() > Limits.MAX_FDS_PER_FRAME) {
-                throw new IllegalArgumentException(entries.size() + " entries exceed " + Limits.MAX_FDS_PER_FRAME
-                        + " per frame");
-            }
+            entries = oneFrameOf(entries);
+        }
+
+        /** One fd per entry. */
+        @Override
+        public int fdCount() {
+            return entries.size();
+        }
+    }
+
+    /**
+     * One frame of a bare RESTORE_MANY reply ({@link Limits#FLAG_BARE}): up to 253 entries by id and name, each with
+     * the fd at the same position in the frame's SCM_RIGHTS; more frames may follow if its header has
+     * {@code CONTINUES}.
+     *
+     * @param entries the entries of this frame, copied into an unmodifiable list
+     */
+    record RestoredBare(List<BareEntry> entries) implements Reply {
+        /**
+         * Copies the entries.
+         *
+         * @throws NullPointerException if {@code entries} or one of them is null
+         * @throws IllegalArgumentException with more than 253 entries
+         */
+        public RestoredBare {
+            entries = oneFrameOf(entries);
         }
 
         /** One fd per entry. */
@@ -283,5 +304,15 @@ public sealed interface Reply {
                 return Optional.empty();
             }
         }
+    }
+
+    /** A copy of the entries of a RESTORE_MANY frame, which carries one fd for each: at most 253. */
+    private static <T> List<T> oneFrameOf(List<T> entries) {
+        List<T> copy = List.copyOf(entries);
+        if (copy.size() > Limits.MAX_FDS_PER_FRAME) {
+            throw new IllegalArgumentException(copy.size() + " entries exceed " + Limits.MAX_FDS_PER_FRAME
+                    + " per frame");
+        }
+        return copy;
     }
 }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Turns {@link Reply}s into frames and back, and splits a LIST into frames that fit.
@@ -27,7 +29,8 @@ public final class ReplyCodec {
      * @param replyType the request's type with bit 7 set, or {@link Limits#ERROR_REPLY_TYPE}; a {@link
      *     Reply.Failure} may answer any type, a success only its own ({@link Reply.Restored} answers RESTORE and
      *     TAKE)
-     * @param continues whether more frames of this reply follow; only a {@link Reply.Listed} may set it
+     * @param continues whether more frames of this reply follow; only a LIST, INSPECT, SAVE_MANY or RESTORE_MANY reply
+     *     may set it. A {@link Reply.RestoredBare} is written with {@link Limits#FLAG_BARE}
      * @param fdCount the fds sent with the frame; must equal {@code reply.fdCount()}
      * @return the frame's length
      * @throws IllegalArgumentException if {@code replyType} does not fit {@code reply}, {@code continues} or
@@ -49,72 +52,93 @@ public final class ReplyCodec {
             throw new IllegalArgumentException(reply.getClass().getSimpleName() + " carries " + reply.fdCount()
                     + " fds, not " + fdCount);
         }
-        EncodedBody payload = switch (reply) {
-            case Reply.Failure f -> {
-                byte[] message = Utf8.encode(f.message(), Limits.MAX_STRING_BYTES, "failure message");
-                yield new EncodedBody(4 + 2 + message.length, w -> w.u32(f.errno()).string(message));
-            }
-            case Reply.Welcome v -> {
-                WireWriter.checkU16("version", v.version());
-                WireWriter.checkU16("max name", v.maxName());
-                WireWriter.checkU16("max fds per frame", v.maxFdsPerFrame());
-                byte[] namespace = Utf8.encode(v.namespace(), Limits.MAX_NAMESPACE_BYTES, "welcome namespace");
-                yield success(2 + 8 + 4 + 4 + 2 + 4 + 2 + 2 + namespace.length, w -> w.u16(v.version())
-                        .u64(v.features()).u32(v.daemonPid()).u32(v.maxFrame()).u16(v.maxName())
-                        .u32(v.maxMetadata()).u16(v.maxFdsPerFrame()).string(namespace));
-            }
+        EncodedBody payload = payload(reply, requestId);
+        int flags = (continues ? Limits.FLAG_CONTINUES : 0)
+                | (reply instanceof Reply.RestoredBare ? Limits.FLAG_BARE : 0);
+        return WireWriter.writeFrame(out, replyType, flags, requestId, fdCount, payload);
+    }
+
+    /**
+     * The body of {@code reply}. Each kind with more than a field or two is made by a method of its own: a bulk
+     * restore's daemon runs one of them per frame, and the JIT compiles a small method soon and keeps it compiled,
+     * where one large switch would wait longer, and start over whenever a reply of another kind turned up.
+     */
+    private static EncodedBody payload(Reply reply, long requestId) {
+        return switch (reply) {
+            case Reply.Failure f -> message(f.errno(), f.message(), "failure message");
+            case Reply.Welcome v -> welcome(v);
             case Reply.Saved s -> success(8, w -> w.u64(s.id()));
             case Reply.Restored r -> success(WireWriter.entrySize(r.entry()), w -> w.entry(r.entry()));
             case Reply.Removed r -> success(8, w -> w.u64(r.id()));
-            case Reply.Listed l -> {
-                long size = 4;
-                for (EntryInfo e : l.entries()) size += WireWriter.entrySize(e);
-                yield success(size, w -> {
-                    w.u32(l.entries().size());
-                    l.entries().forEach(w::entry);
-                });
-            }
-            case Reply.Inspected i -> {
-                long size = 4;
-                for (InspectInfo e : i.entries()) size += WireWriter.inspectedSize(e);
-                yield success(size, w -> {
-                    w.u32(i.entries().size());
-                    i.entries().forEach(w::inspected);
-                });
-            }
+            case Reply.Listed l -> entries(l.entries());
+            case Reply.Inspected i -> inspected(i.entries());
             case Reply.Dropped d -> success(4, w -> w.u32(d.count()));
             case Reply.SavedMany m -> success(4 + 8L * m.ids().size(), w -> {
                 w.u32(m.ids().size());
                 m.ids().forEach(w::u64);
             });
-            case Reply.RestoredMany m -> {
-                long size = 4;
-                for (EntryInfo e : m.entries()) size += WireWriter.entrySize(e);
-                yield success(size, w -> {
-                    w.u32(m.entries().size());
-                    m.entries().forEach(w::entry);
-                });
-            }
+            case Reply.RestoredMany m -> entries(m.entries());
+            case Reply.RestoredBare b -> bare(b.entries());
             case Reply.FastPathIndex f -> success(8, w -> w.u32(f.daemonPid()).u32(f.indexFd()));
-            case Reply.Reported r -> {
-                long size = 4;
-                for (DaemonStatus.Field f : r.status().fields()) size += statusFieldSize(f);
-                yield success(size, w -> {
-                    w.u32(r.status().fields().size());
-                    for (DaemonStatus.Field f : r.status().fields()) {
-                        w.string(Utf8.encode(f.key(), DaemonStatus.MAX_KEY_BYTES, "STATUS key"))
-                                .string(Utf8.encode(f.value(), DaemonStatus.MAX_VALUE_BYTES, "STATUS value"));
-                    }
-                });
-            }
+            case Reply.Reported r -> status(r.status());
             case Reply.GoAway g -> {
                 if (requestId != 0) throw new IllegalArgumentException("GOAWAY carries request id 0, not " + requestId);
-                byte[] message = Utf8.encode(g.message(), Limits.MAX_STRING_BYTES, "GOAWAY message");
-                yield new EncodedBody(4 + 2 + message.length, w -> w.u32(g.reason().code()).string(message));
+                yield message(g.reason().code(), g.message(), "GOAWAY message");
             }
         };
-        return WireWriter.writeFrame(out, FrameHeader.describeType(replyType), replyType,
-                continues ? Limits.FLAG_CONTINUES : 0, requestId, fdCount, payload);
+    }
+
+    /** An errno or GOAWAY reason and its message: a body of no success. */
+    private static EncodedBody message(int code, String message, String what) {
+        byte[] text = Utf8.encode(message, Limits.MAX_STRING_BYTES, what);
+        return new EncodedBody(4 + 2 + text.length, w -> w.u32(code).string(text));
+    }
+
+    private static EncodedBody welcome(Reply.Welcome v) {
+        WireWriter.checkU16("version", v.version());
+        WireWriter.checkU16("max name", v.maxName());
+        WireWriter.checkU16("max fds per frame", v.maxFdsPerFrame());
+        byte[] namespace = Utf8.encode(v.namespace(), Limits.MAX_NAMESPACE_BYTES, "welcome namespace");
+        return success(2 + 8 + 4 + 4 + 2 + 4 + 2 + 2 + namespace.length, w -> w.u16(v.version())
+                .u64(v.features()).u32(v.daemonPid()).u32(v.maxFrame()).u16(v.maxName())
+                .u32(v.maxMetadata()).u16(v.maxFdsPerFrame()).string(namespace));
+    }
+
+    /** Whole entries, as LIST and RESTORE_MANY send them. */
+    private static EncodedBody entries(List<EntryInfo> entries) {
+        return counted(entries, WireWriter::entrySize, WireWriter::entry);
+    }
+
+    private static EncodedBody inspected(List<InspectInfo> entries) {
+        return counted(entries, WireWriter::inspectedSize, WireWriter::inspected);
+    }
+
+    private static EncodedBody bare(List<BareEntry> entries) {
+        return counted(entries,
+                e -> BareEntry.FIXED_SIZE + Utf8.checkedLength(e.name(), Limits.MAX_NAME_BYTES, "entry name"),
+                (w, e) -> w.u64(e.id()).string(e.name()));
+    }
+
+    /** A success of a {@code u32} count and then {@code items}, each {@code sizeOf} bytes as {@code write} writes it. */
+    private static <T> EncodedBody counted(List<T> items, ToLongFunction<T> sizeOf, BiConsumer<WireWriter, T> write) {
+        long size = 4;
+        for (T item : items) size += sizeOf.applyAsLong(item);
+        return success(size, w -> {
+            w.u32(items.size());
+            for (T item : items) write.accept(w, item);
+        });
+    }
+
+    private static EncodedBody status(DaemonStatus status) {
+        long size = 4;
+        for (DaemonStatus.Field f : status.fields()) size += statusFieldSize(f);
+        return success(size, w -> {
+            w.u32(status.fields().size());
+            for (DaemonStatus.Field f : status.fields()) {
+                w.string(Utf8.encode(f.key(), DaemonStatus.MAX_KEY_BYTES, "STATUS key"))
+                        .string(Utf8.encode(f.value(), DaemonStatus.MAX_VALUE_BYTES, "STATUS value"));
+            }
+        });
     }
 
     /**
@@ -128,7 +152,8 @@ public final class ReplyCodec {
      * @param receivedFds how many fds arrived with the frame
      * @throws ProtocolException EPROTO for a malformed frame (see {@link FrameHeader#read}, a type without bit 7 or
      *     unknown, a negative errno, errno 0 in a {@code 0xFF} reply, a message on success, an fd count that does
-     *     not suit the reply, {@code CONTINUES} on anything but a successful LIST, a GOAWAY with a request id, a STATUS
+     *     not suit the reply, {@code CONTINUES} on anything but a successful LIST, INSPECT, SAVE_MANY or RESTORE_MANY,
+     *     {@code BARE} on anything but a successful RESTORE_MANY, a GOAWAY with a request id, a STATUS
      *     missing a key of version 1 or with a value out of its format, a truncated field, a string or
      *     blob over its limit, malformed UTF-8, trailing bytes); EMSGSIZE for a frame over {@link Limits#MAX_FRAME}
      * @throws IllegalArgumentException if {@code receivedFds} is negative or above 253
@@ -166,7 +191,8 @@ public final class ReplyCodec {
                 case INSPECT -> new Reply.Inspected(inspected(r));
                 case DROP -> new Reply.Dropped(r.u32("count"));
                 case SAVE_MANY -> new Reply.SavedMany(ids(r));
-                case RESTORE_MANY -> new Reply.RestoredMany(restoredEntries(r));
+                case RESTORE_MANY -> header.bare() ? new Reply.RestoredBare(bareEntries(r))
+                        : new Reply.RestoredMany(restoredEntries(r));
                 case FASTPATH -> new Reply.FastPathIndex(r.u32("daemon pid"), r.u32("index fd"));
                 case STATUS -> new Reply.Reported(status(r));
             };
@@ -177,6 +203,9 @@ public final class ReplyCodec {
         }
         if (header.continues() && !mayContinue(reply)) {
             throw r.malformed("only a successful LIST, INSPECT, SAVE_MANY or RESTORE_MANY reply may set CONTINUES");
+        }
+        if (header.bare() && !(reply instanceof Reply.RestoredBare)) {
+            throw r.malformed("only a successful RESTORE_MANY reply may set BARE");
         }
         return new DecodedReply(header, reply);
     }
@@ -237,7 +266,7 @@ public final class ReplyCodec {
 
     private static boolean mayContinue(Reply reply) {
         return reply instanceof Reply.Listed || reply instanceof Reply.Inspected || reply instanceof Reply.SavedMany
-                || reply instanceof Reply.RestoredMany;
+                || reply instanceof Reply.RestoredMany || reply instanceof Reply.RestoredBare;
     }
 
     private static List<Long> ids(WireReader r) throws ProtocolException {
@@ -253,6 +282,22 @@ public final class ReplyCodec {
         List<EntryInfo> entries = entries(r);
         if (entries.size() > Limits.MAX_FDS_PER_FRAME) {
             throw r.malformed(entries.size() + " entries exceed " + Limits.MAX_FDS_PER_FRAME + " per frame");
+        }
+        return entries;
+    }
+
+    private static List<BareEntry> bareEntries(WireReader r) throws ProtocolException {
+        long count = Integer.toUnsignedLong(r.u32("entry count"));
+        // Refused before allocating: a hostile count must not size the list.
+        if (count > Limits.MAX_FDS_PER_FRAME) {
+            throw r.malformed(count + " entries exceed " + Limits.MAX_FDS_PER_FRAME + " per frame");
+        }
+        if (count > r.remaining() / BareEntry.FIXED_SIZE) {
+            throw r.malformed(count + " entries cannot fit in the " + r.remaining() + " bytes left");
+        }
+        List<BareEntry> entries = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            entries.add(new BareEntry(r.u64("entry id"), r.string("entry name", Limits.MAX_NAME_BYTES)));
         }
         return entries;
     }
@@ -329,6 +374,7 @@ public final class ReplyCodec {
             case Reply.Dropped d -> replyType == MessageType.DROP.replyCode();
             case Reply.SavedMany m -> replyType == MessageType.SAVE_MANY.replyCode();
             case Reply.RestoredMany m -> replyType == MessageType.RESTORE_MANY.replyCode();
+            case Reply.RestoredBare b -> replyType == MessageType.RESTORE_MANY.replyCode();
             case Reply.FastPathIndex f -> replyType == MessageType.FASTPATH.replyCode();
             case Reply.Reported r -> replyType == MessageType.STATUS.replyCode();
             case Reply.GoAway g -> replyType == Limits.ERROR_REPLY_TYPE;

@@ -275,8 +275,9 @@ public sealed interface Request {
      * A RESTORE_MANY request for every entry of a namespace that the peer may restore; always one frame.
      *
      * @param namespace the namespace; {@code ""} for the peer's default one
+     * @param bare whether to ask for bare entries, id and name ({@link Limits#FLAG_BARE}), rather than whole ones
      */
-    record RestoreNamespace(String namespace) implements Request {
+    record RestoreNamespace(String namespace, boolean bare) implements Request {
         /**
          * Checks the components.
          *
@@ -284,6 +285,11 @@ public sealed interface Request {
          */
         public RestoreNamespace {
             Objects.requireNonNull(namespace, "namespace");
+        }
+
+        /** A request for whole entries. */
+        public RestoreNamespace(String namespace) {
+            this(namespace, false);
         }
 
         @Override
@@ -297,8 +303,10 @@ public sealed interface Request {
      * frames with the same request id, every one but the last with {@code CONTINUES}.
      *
      * @param selectors the entries of this frame, in the order the reply follows; copied into an unmodifiable list
+     * @param bare whether to ask for bare entries, id and name ({@link Limits#FLAG_BARE}), rather than whole ones; the
+     *     same in every frame of the request
      */
-    record RestoreSelected(List<Selector> selectors) implements Request {
+    record RestoreSelected(List<Selector> selectors, boolean bare) implements Request {
         /**
          * Copies the selectors.
          *
@@ -306,6 +314,11 @@ public sealed interface Request {
          */
         public RestoreSelected {
             selectors = List.copyOf(selectors);
+        }
+
+        /** A frame of a request for whole entries. */
+        public RestoreSelected(List<Selector> selectors) {
+            this(selectors, false);
         }
 
         @Override

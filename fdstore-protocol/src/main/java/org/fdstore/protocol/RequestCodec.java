@@ -75,12 +75,12 @@ public final class RequestCodec {
                 yield new EncodedBody(1 + 2 + namespace.length, w -> w.u8(RESTORE_NAMESPACE).string(namespace));
             }
             case Request.RestoreSelected r -> {
-                List<EncodedBody> selectors = r.selectors().stream().map(RequestCodec::selectorBody).toList();
+                // Sized and written in place: thousands of selectors, without an encoded body each.
                 long length = 1 + 4;
-                for (EncodedBody selector : selectors) length += selector.length();
+                for (Selector selector : r.selectors()) length += selectorSize(selector);
                 yield new EncodedBody(length, w -> {
-                    w.u8(RESTORE_SELECTED).u32(selectors.size());
-                    selectors.forEach(selector -> selector.writer().accept(w));
+                    w.u8(RESTORE_SELECTED).u32(r.selectors().size());
+                    r.selectors().forEach(w::selector);
                 });
             }
             case Request.FastPath f -> EncodedBody.EMPTY;
@@ -98,8 +98,13 @@ public final class RequestCodec {
                 yield EncodedBody.EMPTY;
             }
         };
-        return WireWriter.writeFrame(out, FrameHeader.describeType(request.code()), request.code(),
-                continues ? Limits.FLAG_CONTINUES : 0, requestId, request.fdCount(), body);
+        int flags = (continues ? Limits.FLAG_CONTINUES : 0) | (bare(request) ? Limits.FLAG_BARE : 0);
+        return WireWriter.writeFrame(out, request.code(), flags, requestId, request.fdCount(), body);
+    }
+
+    private static boolean bare(Request request) {
+        return request instanceof Request.RestoreNamespace n && n.bare()
+                || request instanceof Request.RestoreSelected s && s.bare();
     }
 
     /**
@@ -121,7 +126,7 @@ public final class RequestCodec {
      * @throws IllegalArgumentException if a selector is outside the limits
      */
     public static List<List<Selector>> chunkSelectors(List<Selector> selectors) {
-        return Chunks.split(selectors, Limits.HEADER_SIZE + 1 + 4, s -> selectorBody(s).length(), Integer.MAX_VALUE);
+        return Chunks.split(selectors, Limits.HEADER_SIZE + 1 + 4, RequestCodec::selectorSize, Integer.MAX_VALUE);
     }
 
     private static boolean mayContinue(Request request) {
@@ -163,7 +168,7 @@ public final class RequestCodec {
                     r.string("client name", Limits.MAX_NAME_BYTES));
             case SAVE -> saveItem(r, "");
             case SAVE_MANY -> saveMany(r);
-            case RESTORE_MANY -> restoreMany(r);
+            case RESTORE_MANY -> restoreMany(r, header.bare());
             case FASTPATH -> new Request.FastPath();
             case RESTORE -> new Request.Restore(r.selector());
             case REMOVE -> new Request.Remove(r.selector());
@@ -201,10 +206,10 @@ public final class RequestCodec {
         return new Request.SaveMany(items);
     }
 
-    private static Request restoreMany(WireReader r) throws ProtocolException {
+    private static Request restoreMany(WireReader r, boolean bare) throws ProtocolException {
         int tag = r.u8("RESTORE_MANY tag");
         if (tag == RESTORE_NAMESPACE) {
-            return new Request.RestoreNamespace(r.string("RESTORE_MANY namespace", Limits.MAX_STRING_BYTES));
+            return new Request.RestoreNamespace(r.string("RESTORE_MANY namespace", Limits.MAX_STRING_BYTES), bare);
         }
         if (tag != RESTORE_SELECTED) {
             throw r.malformed("RESTORE_MANY tag " + tag + " is neither 1 (namespace) nor 2 (selectors)");
@@ -215,7 +220,7 @@ public final class RequestCodec {
                 + " bytes left");
         List<Selector> selectors = new ArrayList<>((int) count);
         for (long i = 0; i < count; i++) selectors.add(r.selector());
-        return new Request.RestoreSelected(selectors);
+        return new Request.RestoreSelected(selectors, bare);
     }
 
     private static EncodedBody dropBody(DropTarget target) {
@@ -234,12 +239,14 @@ public final class RequestCodec {
     }
 
     private static EncodedBody selectorBody(Selector selector) {
+        return new EncodedBody(selectorSize(selector), w -> w.selector(selector));
+    }
+
+    /** Bytes {@code selector} takes, after checking its name against the limits. */
+    private static long selectorSize(Selector selector) {
         return switch (selector) {
-            case Selector.ById id -> new EncodedBody(1 + 8, w -> w.u8(WireReader.SELECTOR_BY_ID).u64(id.id()));
-            case Selector.ByName n -> {
-                byte[] name = Utf8.encode(n.name(), Limits.MAX_STRING_BYTES, "selector name");
-                yield new EncodedBody(1 + 2 + name.length, w -> w.u8(WireReader.SELECTOR_BY_NAME).string(name));
-            }
+            case Selector.ById id -> 1 + 8;
+            case Selector.ByName n -> 1 + 2 + Utf8.checkedLength(n.name(), Limits.MAX_STRING_BYTES, "selector name");
         };
     }
 }

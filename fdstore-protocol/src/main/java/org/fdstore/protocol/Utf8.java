@@ -51,12 +51,23 @@ final class Utf8 {
      * @throws IllegalArgumentException if {@code s} holds an unpaired surrogate or needs more than {@code maxBytes}
      */
     static byte[] encode(String s, int maxBytes, String what) {
+        checkedLength(s, maxBytes, what);
+        // Safe now: without unpaired surrogates, getBytes replaces nothing.
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Bytes of {@code s} in UTF-8, which {@link WireWriter#string(String)} may then write.
+     *
+     * @param what names the string in the exception's message
+     * @throws IllegalArgumentException if {@code s} holds an unpaired surrogate or needs more than {@code maxBytes}
+     */
+    static int checkedLength(String s, int maxBytes, String what) {
         int length = length(s);
         if (length > maxBytes) {
             throw new IllegalArgumentException(what + " is " + length + " bytes of UTF-8, more than " + maxBytes);
         }
-        // Safe now: without unpaired surrogates, getBytes replaces nothing.
-        return s.getBytes(StandardCharsets.UTF_8);
+        return length;
     }
 
     private static IllegalArgumentException unpaired(String s, int index) {

@@ -2,10 +2,6 @@ package org.fdstore.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.FileKind;
 
@@ -18,27 +14,24 @@ import org.fdstore.linux.FileKind;
 final class WireReader {
     static final int SELECTOR_BY_ID = 1;
     static final int SELECTOR_BY_NAME = 2;
+    /** Every empty blob: nothing can change an empty array, and most entries have no metadata. */
+    private static final byte[] NO_BYTES = {};
 
     private final ByteBuffer body;
     private final FrameHeader header;
-    private final String what;
-    // REPORT, not the default REPLACE: malformed UTF-8 is a malformed frame, never a string with U+FFFD in it.
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final Utf8Decoder utf8 = new Utf8Decoder();
 
     /** A reader of the body of {@code frame}, whose header {@code header} has been read and checked. */
     WireReader(ByteBuffer frame, FrameHeader header) {
         this.body = frame.slice(frame.position() + Limits.HEADER_SIZE, header.bodyLength())
                 .order(ByteOrder.LITTLE_ENDIAN);
         this.header = header;
-        this.what = FrameHeader.describeType(header.type()) + " frame";
     }
 
     /** An EPROTO exception about this frame. */
     ProtocolException malformed(String problem) {
         return new ProtocolException(Errno.EPROTO, header.requestId(), header.type() | MessageType.REPLY_BIT,
-                what + ": " + problem);
+                FrameHeader.describeType(header.type()) + " frame: " + problem);
     }
 
     int u8(String field) throws ProtocolException {
@@ -66,25 +59,23 @@ final class WireReader {
         return body.getLong();
     }
 
-    /** A {@code string} of at most {@code maxBytes}; longer is malformed. */
+    /** A {@code string} of at most {@code maxBytes}; longer is malformed, and so is malformed UTF-8. */
     String string(String field, int maxBytes) throws ProtocolException {
-        int length = u16(field + " length");
+        // u16() only to name the field when the length is truncated: a concatenation per string adds up.
+        int length = body.remaining() >= 2 ? Short.toUnsignedInt(body.getShort()) : u16(field + " length");
         if (length > maxBytes) throw malformed(field + " length " + length + " exceeds " + maxBytes);
         need(length, field);
-        ByteBuffer bytes = body.slice(body.position(), length);
-        body.position(body.position() + length);
-        try {
-            return utf8.decode(bytes).toString();
-        } catch (CharacterCodingException e) {
-            throw malformed(field + " is not valid UTF-8");
-        }
+        String s = utf8.read(body, length);
+        if (s == null) throw malformed(field + " is not valid UTF-8");
+        return s;
     }
 
     /** A {@code blob} of at most {@code maxBytes}; longer is malformed. */
     byte[] blob(String field, int maxBytes) throws ProtocolException {
-        long length = Integer.toUnsignedLong(u32(field + " length"));
+        long length = Integer.toUnsignedLong(body.remaining() >= 4 ? body.getInt() : u32(field + " length"));
         if (length > maxBytes) throw malformed(field + " length " + length + " exceeds " + maxBytes);
         need((int) length, field);
+        if (length == 0) return NO_BYTES;
         byte[] bytes = new byte[(int) length];
         body.get(bytes);
         return bytes;

@@ -20,24 +20,24 @@ final class WireWriter {
     /**
      * Writes a whole frame at {@code out}'s position and advances it; on any exception the position is unchanged.
      *
-     * @param what names the frame in the exception's message
+     * @param type the frame's type, named in the exception's message
      * @return the frame's length
      * @throws IllegalArgumentException if the frame would exceed {@link Limits#MAX_FRAME}
      * @throws BufferOverflowException if {@code out} has not room for the frame
      */
-    static int writeFrame(ByteBuffer out, String what, int type, int flags, long requestId, int fdCount,
-            EncodedBody body) {
+    static int writeFrame(ByteBuffer out, int type, int flags, long requestId, int fdCount, EncodedBody body) {
         long frameLength = Limits.HEADER_SIZE + body.length();
         if (frameLength > Limits.MAX_FRAME) {
-            throw new IllegalArgumentException(what + " frame would be " + frameLength + " bytes, more than the "
-                    + Limits.MAX_FRAME + "-byte limit");
+            throw new IllegalArgumentException(FrameHeader.describeType(type) + " frame would be " + frameLength
+                    + " bytes, more than the " + Limits.MAX_FRAME + "-byte limit");
         }
         if (out.remaining() < frameLength) throw new BufferOverflowException();
         ByteBuffer frame = out.slice(out.position(), (int) frameLength).order(ByteOrder.LITTLE_ENDIAN);
         new FrameHeader(Limits.VERSION, type, flags, requestId, (int) body.length(), fdCount).write(frame);
         body.writer().accept(new WireWriter(frame));
         if (frame.hasRemaining()) {
-            throw new IllegalStateException(what + " body wrote " + frame.remaining() + " bytes fewer than counted");
+            throw new IllegalStateException(FrameHeader.describeType(type) + " body wrote " + frame.remaining()
+                    + " bytes fewer than counted");
         }
         out.position(out.position() + (int) frameLength);
         return (int) frameLength;
@@ -110,6 +110,14 @@ final class WireWriter {
     WireWriter blob(byte[] bytes) {
         out.putInt(bytes.length).put(bytes);
         return this;
+    }
+
+    /** A {@code selector}, its name already checked by {@link Utf8#checkedLength}. */
+    WireWriter selector(Selector s) {
+        return switch (s) {
+            case Selector.ById id -> u8(WireReader.SELECTOR_BY_ID).u64(id.id());
+            case Selector.ByName n -> u8(WireReader.SELECTOR_BY_NAME).string(n.name());
+        };
     }
 
     WireWriter lifetime(Lifetime l) {

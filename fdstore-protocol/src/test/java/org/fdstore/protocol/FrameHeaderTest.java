@@ -93,7 +93,8 @@ class FrameHeaderTest {
 
     @Test
     void read_eachReservedFlag_failsWithEproto() {
-        for (int bit = 1; bit < 16; bit++) {
+        // Bit 1 is BARE, defined on RESTORE_MANY frames only: BareRestoreCodecTest.
+        for (int bit = 2; bit < 16; bit++) {
             byte[] frame = LIST.clone();
             ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putShort(6, (short) (1 << bit));
 

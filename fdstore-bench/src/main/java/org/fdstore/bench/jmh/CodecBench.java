@@ -2,8 +2,11 @@ package org.fdstore.bench.jmh;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.fdstore.linux.FileKind;
+import org.fdstore.protocol.BareEntry;
 import org.fdstore.protocol.DecodedReply;
 import org.fdstore.protocol.DecodedRequest;
 import org.fdstore.protocol.EntryInfo;
@@ -26,7 +29,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** The codec's share of a cycle: encoding and decoding the frames of one save and one restore. */
+/**
+ * The codec's share of a cycle: encoding and decoding the frames of one save and one restore; and of a bulk restore:
+ * one RESTORE_MANY reply frame of 253 entries (its fds not counted), with ASCII strings and with non-ASCII names, and
+ * of 253 bare entries (ids and names, {@code BARE}).
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,14 +46,25 @@ public class CodecBench {
     private static final Reply RESTORED = new Reply.Restored(new EntryInfo(42, "db", "uid.0", FileKind.REGULAR,
             2, 1234, 0, 0, 1_700_000_000_000L, "/var/lib/app/db", new byte[0]));
 
+    private static final Reply RESTORED_MANY = new Reply.RestoredMany(bulkEntries("", "/tmp/fdstore-bench/file-"));
+    private static final Reply RESTORED_MANY_NON_ASCII = new Reply.RestoredMany(bulkEntries("n\u00e6vn-",
+            "/tmp/fdstore-bench/f\u00efl-"));
+    private static final Reply RESTORED_BARE = new Reply.RestoredBare(bareEntries());
+
     private final ByteBuffer out = ByteBuffer.allocateDirect(Limits.MAX_FRAME).order(ByteOrder.LITTLE_ENDIAN);
     private ByteBuffer saveFrame;
     private ByteBuffer restoredFrame;
+    private ByteBuffer restoredManyFrame;
+    private ByteBuffer restoredManyNonAsciiFrame;
+    private ByteBuffer restoredBareFrame;
 
     @Setup
     public void encodeOnce() {
         saveFrame = frame(RequestCodec.encode(7, SAVE, out));
         restoredFrame = frame(ReplyCodec.encode(MessageType.RESTORE.replyCode(), 7, false, RESTORED, 1, out));
+        restoredManyFrame = frame(encodeRestoredMany());
+        restoredManyNonAsciiFrame = frame(encodeRestoreManyFrame(RESTORED_MANY_NON_ASCII));
+        restoredBareFrame = frame(encodeRestoredBare());
     }
 
     private ByteBuffer frame(int length) {
@@ -82,5 +100,53 @@ public class CodecBench {
     @Benchmark
     public DecodedReply decodeRestored() throws ProtocolException {
         return ReplyCodec.decode(restoredFrame, 1);
+    }
+
+    @Benchmark
+    public int encodeRestoredMany() {
+        return encodeRestoreManyFrame(RESTORED_MANY);
+    }
+
+    @Benchmark
+    public DecodedReply decodeRestoredMany() throws ProtocolException {
+        return ReplyCodec.decode(restoredManyFrame, Limits.MAX_FDS_PER_FRAME);
+    }
+
+    @Benchmark
+    public DecodedReply decodeRestoredManyNonAscii() throws ProtocolException {
+        return ReplyCodec.decode(restoredManyNonAsciiFrame, Limits.MAX_FDS_PER_FRAME);
+    }
+
+    @Benchmark
+    public int encodeRestoredBare() {
+        return encodeRestoreManyFrame(RESTORED_BARE);
+    }
+
+    @Benchmark
+    public DecodedReply decodeRestoredBare() throws ProtocolException {
+        return ReplyCodec.decode(restoredBareFrame, Limits.MAX_FDS_PER_FRAME);
+    }
+
+    /** A RESTORE_MANY reply frame of 253 entries, more to follow, in {@link #out}. */
+    private int encodeRestoreManyFrame(Reply reply) {
+        out.clear();
+        return ReplyCodec.encode(MessageType.RESTORE_MANY.replyCode(), 9, true, reply, Limits.MAX_FDS_PER_FRAME, out);
+    }
+
+    /** 253 unnamed bare entries, as a bulk restore of ids answers with BARE. */
+    private static List<BareEntry> bareEntries() {
+        List<BareEntry> entries = new ArrayList<>(Limits.MAX_FDS_PER_FRAME);
+        for (int i = 0; i < Limits.MAX_FDS_PER_FRAME; i++) entries.add(new BareEntry(100 + i, ""));
+        return entries;
+    }
+
+    /** 253 entries as a bulk restore of one namespace sends them: names and targets {@code prefix + i}. */
+    private static List<EntryInfo> bulkEntries(String namePrefix, String targetPrefix) {
+        List<EntryInfo> entries = new ArrayList<>(Limits.MAX_FDS_PER_FRAME);
+        for (int i = 0; i < Limits.MAX_FDS_PER_FRAME; i++) {
+            entries.add(new EntryInfo(100 + i, namePrefix.isEmpty() ? "" : namePrefix + i, "uid.0", FileKind.REGULAR,
+                    0x8000, 1234, 0, 0, 1_700_000_000_000L + i, targetPrefix + i, new byte[0]));
+        }
+        return entries;
     }
 }

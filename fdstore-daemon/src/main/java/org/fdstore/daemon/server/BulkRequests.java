@@ -22,7 +22,8 @@ import org.fdstore.protocol.Request;
  * <p>A SAVE_MANY is all or nothing: each item is checked as its frame arrives (name, namespace, right to save,
  * capacity for what arrived so far), and the whole batch against names, capacity and quotas once the last frame is
  * in; only then is anything stored. A refused batch closes every fd it brought. RESTORE_MANY applies RESTORE's
- * checks to each entry; its reply is streamed ({@link RestoreStream}). Each bulk request writes one audit line.
+ * checks to each entry; its reply is streamed ({@link RestoreStream}), of whole entries or, with BARE, of ids and
+ * names. Each bulk request writes one audit line.
  *
  * <p>Not thread safe: called by the event loop only.
  */
@@ -44,16 +45,20 @@ final class BulkRequests {
         if (open == null) return null;
         FrameHeader header = frame.header();
         boolean sameType = !(frame.request() instanceof Request.Unknown) && frame.request().type() == open.type;
-        if (sameType && header.requestId() == open.requestId) return null;
+        if (sameType && header.requestId() == open.requestId && header.bare() == open.bare) return null;
         c.batch = null;
         open.closeFds();
+        if (sameType && header.requestId() == open.requestId) {
+            return "a frame of " + open.type + " request " + Long.toUnsignedString(open.requestId)
+                    + (open.bare ? " clears" : " sets") + " BARE, unlike its first";
+        }
         return "request " + Long.toUnsignedString(header.requestId()) + " arrived before the last frame of "
                 + open.type + " request " + Long.toUnsignedString(open.requestId);
     }
 
     /** One frame of a SAVE_MANY; takes ownership of {@code fds}, which match the items one to one. */
     void saveMany(Connection c, FrameHeader header, Request.SaveMany frame, List<Fd> fds, ReplySink out) {
-        OpenBatch batch = open(c, header.requestId(), MessageType.SAVE_MANY);
+        OpenBatch batch = open(c, header, MessageType.SAVE_MANY);
         List<Request.Save> items = frame.items();
         for (int i = 0; i < items.size(); i++) {
             if (batch.failure != null) {
@@ -103,7 +108,7 @@ final class BulkRequests {
 
     /** One frame of a RESTORE_MANY of selectors. */
     void restoreSelected(Connection c, FrameHeader header, Request.RestoreSelected frame, ReplySink out) {
-        OpenBatch batch = open(c, header.requestId(), MessageType.RESTORE_MANY);
+        OpenBatch batch = open(c, header, MessageType.RESTORE_MANY);
         if (batch.failure == null) {
             if (batch.selectors.size() + frame.selectors().size() > store.registry.capacity() + 1L) {
                 batch.fail(new Refusal(Errno.EINVAL, "RESTORE_MANY names more than "
@@ -126,7 +131,7 @@ final class BulkRequests {
                     throw new Refusal(r.errno(), "selector " + i + ": " + r.getMessage());
                 }
             }
-            stream(c, requestId, entries, "selectors", batch.selectors.size(), out);
+            stream(c, requestId, entries, batch.bare, "selectors", batch.selectors.size(), out);
         } catch (Refusal r) {
             refuse(c, "restore_many", r, replyType, requestId, out);
         }
@@ -151,21 +156,22 @@ final class BulkRequests {
                 }
                 entries = store.registry.entries(e -> e.namespace().equals(namespace));
             }
-            stream(c, requestId, entries, "namespace", namespace, out);
+            stream(c, requestId, entries, request.bare(), "namespace", namespace, out);
         } catch (Refusal r) {
             refuse(c, "restore_many", r, replyType, requestId, out);
         }
     }
 
-    private void stream(Connection c, long requestId, List<Entry> entries, String key, Object what, ReplySink out) {
+    private void stream(Connection c, long requestId, List<Entry> entries, boolean bare, String key, Object what,
+                        ReplySink out) {
         for (Entry e : entries) handler.claimInGrace(c, e);
         store.audit.record("restore_many", "conn", c.token, "pid", c.peer.pid(),
                 "uid", Integer.toUnsignedString(c.peer.uid()), key, what, "count", entries.size(), "result", "ok");
-        out.stream(c, new RestoreStream(requestId, entries));
+        out.stream(c, new RestoreStream(requestId, entries, bare));
     }
 
-    private OpenBatch open(Connection c, long requestId, MessageType type) {
-        if (c.batch == null) c.batch = new OpenBatch(requestId, type);
+    private OpenBatch open(Connection c, FrameHeader header, MessageType type) {
+        if (c.batch == null) c.batch = new OpenBatch(header.requestId(), type, header.bare());
         return c.batch;
     }
 

@@ -18,6 +18,8 @@ import org.fdstore.protocol.Selector;
 final class OpenBatch {
     final long requestId;
     final MessageType type;
+    /** RESTORE_MANY: whether its first frame asked for bare entries; every frame must agree. */
+    final boolean bare;
     /** SAVE_MANY: the items checked so far, each owning its fd until stored. */
     final List<PreparedSave> saves = new ArrayList<>();
     /** RESTORE_MANY: the selectors so far. */
@@ -25,9 +27,10 @@ final class OpenBatch {
     /** Set once an item is refused; later frames are then only drained (their fds closed). */
     Refusal failure;
 
-    OpenBatch(long requestId, MessageType type) {
+    OpenBatch(long requestId, MessageType type, boolean bare) {
         this.requestId = requestId;
         this.type = type;
+        this.bare = bare;
     }
 
     /** Records the refusal that answers the batch and closes every fd it held; the first refusal wins. */

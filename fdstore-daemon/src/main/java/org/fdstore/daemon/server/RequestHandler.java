@@ -179,8 +179,9 @@ final class RequestHandler {
         String namespace = c.access.defaultNamespace(store.policy());
         log.log("hello", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
                 "client", hello.client(), "namespace", namespace);
-        out.reply(c, replyType, requestId, false, new Reply.Welcome(Limits.VERSION, 0L, daemonPid, Limits.MAX_FRAME,
-                Limits.MAX_NAME_BYTES, Limits.MAX_METADATA, Limits.MAX_FDS_PER_FRAME,
+        long features = hello.features() & Limits.FEATURE_BARE_RESTORE;
+        out.reply(c, replyType, requestId, false, new Reply.Welcome(Limits.VERSION, features, daemonPid,
+                Limits.MAX_FRAME, Limits.MAX_NAME_BYTES, Limits.MAX_METADATA, Limits.MAX_FDS_PER_FRAME,
                 Names.whyInvalidNamespace(namespace).isEmpty() ? namespace : ""), List.of());
     }
 

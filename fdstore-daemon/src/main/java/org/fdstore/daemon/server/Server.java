@@ -353,10 +353,8 @@ public final class Server {
                 return;
             }
             handleFrame(c, r);
-            if (c.hasQueued() && connections.containsKey(c.token)) {
-                epoll.modify(c.socket, Epoll.EPOLLOUT, c.token);
-                return;
-            }
+            // A reply waits for room: the sink has the loop watch for it instead (awaitRoom).
+            if (c.hasQueued()) return;
         }
     }
 
@@ -640,11 +638,13 @@ public final class Server {
         void send(Connection c, int length, List<Fd> fds) {
             try {
                 int before = c.queuedFds();
+                boolean waiting = c.hasQueued();
                 if (!c.send(out, length, fds, System.nanoTime(), limits.maxQueuedFds() - queuedFds)) {
                     disconnect(c, "too many replies with fds wait for slow clients");
                     return;
                 }
                 queuedFds += c.queuedFds() - before;
+                if (!waiting && c.hasQueued()) awaitRoom(c);
             } catch (LinuxException e) {
                 if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) c.peerClosed();
                 else disconnect(c, e.getMessage());
@@ -663,11 +663,20 @@ public final class Server {
             }
             c.startStream(stream);
             try {
-                c.flush(out, System.nanoTime());
+                if (!c.flush(out, System.nanoTime())) awaitRoom(c);
             } catch (LinuxException e) {
                 if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) c.peerClosed();
                 else disconnect(c, e.getMessage());
             }
+        }
+
+        /**
+         * Has the loop wait for room in the socket of {@code c}, whose replies have begun to queue, and read no more
+         * of its requests until they are out. Wherever the reply was made: replies held for the mirrors are sent after
+         * the loop has read its requests, and a client that waited for them would otherwise wait for good.
+         */
+        private void awaitRoom(Connection c) throws LinuxException {
+            epoll.modify(c.socket, Epoll.EPOLLOUT, c.token);
         }
 
         @Override
