@@ -16,7 +16,9 @@ class StatfsTest extends LeakChecked {
         FileStore store = Files.getFileStore(dir);
         try (Fd d = Fcntl.open(dir.toString(), Fcntl.O_PATH, 0)) {
             FsStats s = Statfs.fstatfs(d);
-            assertThat(Statfs.statfs(b(dir.toString()))).isEqualTo(s);
+            // The free counts move whenever anything on the machine writes to this filesystem between the calls.
+            assertThat(Statfs.statfs(b(dir.toString()))).usingRecursiveComparison()
+                    .ignoringFields("bfree", "bavail", "ffree").isEqualTo(s);
             assertThat(s.bsize()).isPositive();
             assertThat(s.namelen()).isEqualTo(255);
             assertThat(s.blocks() * s.frsize()).isEqualTo(store.getTotalSpace());
