@@ -81,6 +81,8 @@ public final class Mirror implements AutoCloseable {
     private Fd listener;
     private MonotonicClock clock;
     private History history;
+    /** The serving daemon's pid, and a pidfd of it; null if it had exited already when its CONFIG was read. */
+    private int serverPid;
     private Pidfd server;
 
     private Mirror(EventLog log, String role, Fd socket) {
@@ -140,7 +142,7 @@ public final class Mirror implements AutoCloseable {
                 case Frames.SNAPSHOT_DONE -> {
                     int expected = frame.getInt();
                     loaded = true;
-                    log.log("mirror_loaded", "role", role, "pid", Unistd.getpid(), "server_pid", server.pid(),
+                    log.log("mirror_loaded", "role", role, "pid", Unistd.getpid(), "server_pid", serverPid,
                             "entries", entries.size(), "result", expected == entries.size() ? "ok" : "count_mismatch");
                     if (successor) {
                         ByteBuffer ready = Frames.begin(buffer.asByteBuffer());
@@ -177,8 +179,8 @@ public final class Mirror implements AutoCloseable {
     /** The server's stream ended: it died (or dropped us). Serve if its lock can be had. */
     private Takeover serverGone(Path socketPath, boolean loaded) throws IOException, InterruptedException {
         long endedAt = System.nanoTime();
-        log.log("server_gone", "role", role, "pid", Unistd.getpid(), "server_pid", server.pid());
-        if (!exited(server, EXIT_WAIT_MILLIS)) {
+        log.log("server_gone", "role", role, "pid", Unistd.getpid(), "server_pid", serverPid);
+        if (server != null && !exited(server, EXIT_WAIT_MILLIS)) {
             log.log("retired", "role", role, "pid", Unistd.getpid(), "reason", "the server dropped this mirror");
             return null;
         }
@@ -236,10 +238,17 @@ public final class Mirror implements AutoCloseable {
         policyLines = hasPolicy ? List.of(new String(text, StandardCharsets.UTF_8).split("\n", -1)) : null;
         clock = new MonotonicClock(frame.getLong(), frame.getLong());
         // Not SO_PEERPIDFD: a connection's peer is whoever called listen(), the first daemon of the chain.
-        server = Pidfd.open(Integer.parseInt(pairs.getOrDefault("serving_pid", "0")));
+        serverPid = Integer.parseInt(pairs.getOrDefault("serving_pid", "0"));
+        try {
+            server = Pidfd.open(serverPid);
+        } catch (LinuxException e) {
+            // Killed right after it sent our CONFIG and snapshot: those frames are in the socket all the same, and
+            // its stream ends once they are read; then it has exited, which is all the pidfd would have told.
+            if (e.errno() != Errno.ESRCH) throw e;
+        }
         config = Settings.config(pairs);
         history = History.from(pairs);
-        log.log("following", "role", role, "pid", Unistd.getpid(), "server_pid", server.pid(),
+        log.log("following", "role", role, "pid", Unistd.getpid(), "server_pid", serverPid,
                 "socket", config.socket());
     }
 
