@@ -248,18 +248,7 @@ final class Connection implements AutoCloseable {
      *     holds when the daemon died with the request in flight; anything else closes the connection
      */
     List<ReplyFrame> exchange(Request request, Fd payload) throws FdStoreException {
-        lock.lock();
-        try {
-            ensureOpen();
-            Pending p = new Pending(request, payload, false);
-            transmit(p);
-            while (!p.future.isDone()) readFrame(true);
-            return p.future.join();
-        } catch (CompletionException e) {
-            throw (FdStoreException) e.getCause();
-        } finally {
-            lock.unlock();
-        }
+        return exchange(new Pending(request, payload, false));
     }
 
     /**
@@ -267,10 +256,13 @@ final class Connection implements AutoCloseable {
      * the call) and reads every frame of its reply, as {@link #exchange} does.
      */
     List<ReplyFrame> exchangeMany(List<? extends Request> frames, List<List<Fd>> fds) throws FdStoreException {
+        return exchange(new Pending(frames, fds));
+    }
+
+    private List<ReplyFrame> exchange(Pending p) throws FdStoreException {
         lock.lock();
         try {
             ensureOpen();
-            Pending p = new Pending(frames, fds);
             transmit(p);
             while (!p.future.isDone()) readFrame(true);
             return p.future.join();
