@@ -23,10 +23,9 @@ import org.fdstore.client.FdStore;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code fdstore exec}: COMMAND replaces the CLI's JVM (same pid) and gets exactly what systemd would give it, and a
@@ -40,7 +39,8 @@ class ExecTest {
     private static Path server;
     private static Path pythonNotify;
     private static DaemonProcess daemon;
-    private int baselineFds;
+    @RegisterExtension
+    final ClearedAfterEach cleared = new ClearedAfterEach(() -> daemon);
 
     /** One finished run: the pid of the process started, its exit code and output. */
     private record Run(long pid, int exitCode, String output) {
@@ -64,17 +64,6 @@ class ExecTest {
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) assertThat(daemon.stop()).isZero();
-    }
-
-    @BeforeEach
-    void baseline() {
-        baselineFds = daemon.fdCount();
-    }
-
-    @AfterEach
-    void clearAndCheckFds() throws Exception {
-        StoreSnapshot.clear(daemon.socket());
-        daemon.awaitFdCount(baselineFds);
     }
 
     private static void save(String file, String name) throws Exception {

@@ -13,10 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the notify socket refuses: malformed datagrams, bad FDNAMEs, senders the policy does not let save, and saves
@@ -33,7 +32,8 @@ class SystemdNotifyRefusalTest {
     private static Path notify;
     private static Path pythonNotify;
     private static DaemonProcess daemon;
-    private int baselineFds;
+    @RegisterExtension
+    final ClearedAfterEach cleared = new ClearedAfterEach(() -> daemon);
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,17 +53,6 @@ class SystemdNotifyRefusalTest {
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) assertThat(daemon.stop()).isZero();
-    }
-
-    @BeforeEach
-    void baseline() {
-        baselineFds = daemon.fdCount();
-    }
-
-    @AfterEach
-    void clearAndCheckFds() throws Exception {
-        StoreSnapshot.clear(daemon.socket());
-        daemon.awaitFdCount(baselineFds);
     }
 
     @Test
@@ -92,7 +81,7 @@ class SystemdNotifyRefusalTest {
         assertThat(daemon.logLines("event=notify_dropped", "U+0007")).hasSize(1);
         assertThat(daemon.logLines("event=notify_dropped", "FDSTOREREMOVE=1 needs FDNAME")).hasSize(1);
         assertThat(StoreSnapshot.of(daemon.socket())).isEmpty();
-        daemon.awaitFdCount(baselineFds);
+        daemon.awaitFdCount(cleared.baselineFds());
     }
 
     @Test
@@ -102,7 +91,7 @@ class SystemdNotifyRefusalTest {
 
         daemon.awaitLog(1, "event=notify_store", "uid=4111", "result=EACCES", "fds_closed=2");
         assertThat(StoreSnapshot.of(daemon.socket())).isEmpty();
-        daemon.awaitFdCount(baselineFds);
+        daemon.awaitFdCount(cleared.baselineFds());
     }
 
     @Test
@@ -112,7 +101,7 @@ class SystemdNotifyRefusalTest {
 
         daemon.awaitLog(1, "event=notify_store", "uid=4112", "result=EDQUOT", "stored=1", "fds_closed=2");
         assertThat(StoreSnapshot.of(daemon.socket())).isEqualTo("1:uid.4112/many");
-        daemon.awaitFdCount(baselineFds + 1);
+        daemon.awaitFdCount(cleared.baselineFds() + 1);
     }
 
     @Test

@@ -18,10 +18,9 @@ import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.Selector;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The notify socket against unmodified systemd clients: libsystemd's sd_pid_notify_with_fds (C, compiled here) and
@@ -34,7 +33,8 @@ class SystemdNotifyTest {
     private static Path sdNotify;
     private static Path pythonNotify;
     private static DaemonProcess daemon;
-    private int baselineFds;
+    @RegisterExtension
+    final ClearedAfterEach cleared = new ClearedAfterEach(() -> daemon);
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,17 +51,6 @@ class SystemdNotifyTest {
     static void stop() throws Exception {
         if (daemon != null) assertThat(daemon.stop()).isZero();
         assertThat(notify).as("the notify socket is removed at exit").doesNotExist();
-    }
-
-    @BeforeEach
-    void baseline() {
-        baselineFds = daemon.fdCount();
-    }
-
-    @AfterEach
-    void clearAndCheckFds() throws Exception {
-        StoreSnapshot.clear(daemon.socket());
-        daemon.awaitFdCount(baselineFds);
     }
 
     private static void awaitStore(String expected) {
@@ -87,7 +76,7 @@ class SystemdNotifyTest {
                 dir.resolve("a.txt").toString(), dir.resolve("b.txt").toString())).ok();
 
         awaitStore("1:uid.0/web 2:uid.0/web");
-        daemon.awaitFdCount(baselineFds + 2);
+        daemon.awaitFdCount(cleared.baselineFds() + 2);
         try (FdStore store = FdStore.connect(daemon.socket().toString());
              Restored first = store.restore(new Selector.ById(1)); Restored second = store.restore(new Selector.ById(2))) {
             assertThat(first.entry().target()).isEqualTo(dir.resolve("a.txt").toString());
@@ -103,7 +92,7 @@ class SystemdNotifyTest {
         SystemdClients.run(env, List.of(sdNotify.toString(), "FDSTOREREMOVE=1\nFDNAME=web")).ok();
 
         awaitStore("");
-        daemon.awaitFdCount(baselineFds);
+        daemon.awaitFdCount(cleared.baselineFds());
         assertThat(daemon.logLines("event=notify_remove", "name=web", "result=ok")).hasSize(2);
     }
 
