@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.fdstore.linux.Epoll;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
@@ -424,8 +425,8 @@ final class Connection implements AutoCloseable {
 
     /**
      * Sends one frame of {@code p}, {@code length} bytes of the send buffer with {@code fds}. While requests sent
-     * before {@code p} wait for their replies, a full socket is met by reading those replies rather than by blocking
-     * in sendmsg: the daemon stops reading a connection whose replies wait for room in it, so a client blocked in
+     * before {@code p} wait for their replies, a full socket is met by waiting for room or a reply, reading the
+     * replies as they come, rather than by blocking in sendmsg: the daemon stops reading a connection whose replies wait for room in it, so a client blocked in
      * sendmsg with its replies unread would wait for the daemon as the daemon waits for it, until the daemon drops it
      * as a slow client, with the requests it had not read yet (a pipeline of thousands of requests gets there).
      *
@@ -445,9 +446,23 @@ final class Connection implements AutoCloseable {
                 if (e.errno() == Errno.EPIPE || e.errno() == Errno.ECONNRESET) return Sending.PEER_CLOSED;
                 throw e;
             }
-            // The socket is full, so the daemon has requests of ours to answer: read a reply to make room.
-            readFrame(true);
+            // The socket is full: wait for room, or for a reply to read, which the daemon may be waiting to send
+            // before it reads more. Not for a reply alone: a daemon that is merely slow to read sends none.
+            if ((awaitRoomOrReply() & Epoll.EPOLLOUT) == 0) readFrame(true);
             if (generation != before) return Sending.RESENT;
+        }
+    }
+
+    /** Waits until the socket has room or something to read; returns the epoll events that came. */
+    private int awaitRoomOrReply() throws LinuxException {
+        // Its own short-lived epoll set: this happens only when the socket is full, and the socket changes on
+        // every reconnect.
+        try (Epoll watch = Epoll.create(1)) {
+            watch.add(socket, Epoll.EPOLLIN | Epoll.EPOLLOUT, 0);
+            while (watch.await(-1) == 0) {
+                // EINTR: wait again.
+            }
+            return watch.events(0);
         }
     }
 
