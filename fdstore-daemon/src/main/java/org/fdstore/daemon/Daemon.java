@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 import org.fdstore.daemon.continuity.Continuity;
 import org.fdstore.daemon.continuity.History;
@@ -85,37 +86,69 @@ public final class Daemon {
             activation.close();
             throw e;
         }
-        run(socket, lock, null, activation);
+        Prepared prepared;
+        try {
+            prepared = prepare(socket, new MonotonicClock(), History.startingNow(), null, false);
+        } catch (IOException | PolicyException | RuntimeException e) {
+            socket.close();
+            lock.close();
+            activation.close();
+            throw e;
+        }
+        run(prepared, lock, null, activation);
     }
 
     /**
      * Attaches to the daemon serving {@code socket} as its hot standby ({@code successor} false) or as its upgrade
      * successor, and serves with its state and options once promoted, or once it died; returns when retired, or
-     * when this process stops serving.
+     * when this process stops serving. The store it will serve is built as soon as the server's configuration has
+     * come, and kept up to date while following, so that taking over does not grow with the number of entries.
      *
      * @throws IOException if no daemon serves there, or it refused the attach (another uid)
+     * @throws PolicyException if the server's policy or configuration cannot be served here
      */
     public static void follow(Path socket, boolean successor, StandbyLauncher launcher, PrintStream logStream)
             throws IOException, PolicyException, InterruptedException {
         EventLog log = new EventLog(logStream, Clock.systemUTC());
         preload();
-        Mirror.Takeover t = Mirror.follow(socket, successor, log);
+        Preparation preparation = new Preparation(logStream, launcher);
+        Mirror.Takeover t = Mirror.follow(socket, successor, log, preparation);
         if (t == null) return;
-        Daemon d = new Daemon(t.config(), logStream).withLauncher(launcher);
-        ListeningSocket listening;
-        try {
-            listening = ListeningSocket.adopt(t.listener(), t.config().socket());
-        } catch (IOException | RuntimeException e) {
-            t.lock().close();
-            t.entries().forEach(h -> {
-                h.fd().close();
-                if (h.owner() != null) h.owner().close();
-            });
-            throw e;
-        }
-        d.run(listening, t.lock(), t, SocketActivation.NONE);
+        preparation.daemon.run(preparation.prepared, t.lock(), t, SocketActivation.NONE);
     }
 
+    /** Builds, for a mirror, the daemon and the store it follows into; they serve once it takes over. */
+    private static final class Preparation implements Mirror.StoreBuilder {
+        private final PrintStream logStream;
+        private final StandbyLauncher launcher;
+        private Daemon daemon;
+        private Prepared prepared;
+
+        Preparation(PrintStream logStream, StandbyLauncher launcher) {
+            this.logStream = logStream;
+            this.launcher = launcher;
+        }
+
+        @Override
+        public Mirror.Store build(Mirror.Following following) throws IOException, PolicyException {
+            daemon = new Daemon(following.config(), logStream).withLauncher(launcher);
+            ListeningSocket listening;
+            try {
+                listening = ListeningSocket.adopt(following.listener(), following.config().socket());
+            } catch (IOException | RuntimeException e) {
+                following.listener().close();
+                throw e;
+            }
+            try {
+                prepared = daemon.prepare(listening, following.clock(), following.history(),
+                        following.policyLines(), true);
+            } catch (IOException | PolicyException | RuntimeException e) {
+                listening.release();   // The server's socket: it stays bound.
+                throw e;
+            }
+            return new Mirror.Store(prepared.server(), prepared::discard);
+        }
+    }
     /**
      * Loads and initialises the classes a promoted mirror needs to serve, while it is only following: the failover
      * gap then does not include class loading. Classes that fail to load are left to fail where they are used.
@@ -149,42 +182,63 @@ public final class Daemon {
         return this;
     }
 
-    private void run(ListeningSocket socket, ServingLock lock, Mirror.Takeover takeover, SocketActivation activation)
-            throws IOException, PolicyException {
-        int capacity;
-        int adminGroup;
-        PolicyFile policyFile;
+    /**
+     * What a daemon serves with, made before it serves: at once by {@link #serve}, and by a mirror as soon as it has
+     * its server's configuration, so that it follows into the store it will serve.
+     */
+    private record Prepared(ListeningSocket socket, int capacity, int adminGroup, Policy policy,
+                            Registry registry, Continuity continuity, AuditLog audit, Server server) {
+        /** For a mirror that will not serve: closes its copies of the entries; the socket stays bound. */
+        void discard() {
+            server.discard();
+            audit.close();
+            socket.release();
+        }
+    }
+
+    /**
+     * Reads the policy (the text the server sent, for a mirror: {@code policyLines}, null for the file or the
+     * built-in one) and builds the registry, continuity and server for {@code socket}. Takes ownership of nothing
+     * on failure.
+     */
+    private Prepared prepare(ListeningSocket socket, MonotonicClock clock, History history, List<String> policyLines,
+                             boolean mirror) throws IOException, PolicyException {
+        int capacity = capacity(config.maxEntries());
+        int adminGroup = adminGroup(config.adminGroup());
+        Quota.Defaults quotas = Quota.Defaults.forCapacity(capacity,
+                Math.min(MAX_METADATA_BYTES, Runtime.getRuntime().maxMemory() / 4));
+        PolicyFile policyFile = config.policy() == null ? null : new PolicyFile(config.policy(), adminGroup, quotas);
         Policy policy;
+        if (policyFile == null) policy = Policy.builtIn(adminGroup, quotas);
+        else if (mirror && policyLines != null) policy = policyFile.adopt(policyLines);
+        else policy = policyFile.load();
+        Registry registry = new Registry(capacity);
+        Continuity continuity = new Continuity(config, log, socket.fd(), clock, capacity, launcher,
+                () -> policyFile == null ? null : policyFile.lines(), history);
+        AuditLog audit = config.auditLog() == null ? new AuditLog(log, clock) : AuditLog.toFile(config.auditLog(), clock);
         try {
-            capacity = capacity(config.maxEntries());
-            adminGroup = adminGroup(config.adminGroup());
-            Quota.Defaults quotas = Quota.Defaults.forCapacity(capacity,
-                    Math.min(MAX_METADATA_BYTES, Runtime.getRuntime().maxMemory() / 4));
-            policyFile = config.policy() == null ? null : new PolicyFile(config.policy(), adminGroup, quotas);
-            if (policyFile == null) policy = Policy.builtIn(adminGroup, quotas);
-            else if (takeover != null && takeover.policyLines() != null) policy = policyFile.adopt(takeover.policyLines());
-            else policy = policyFile.load();
-        } catch (IOException | PolicyException | RuntimeException e) {
-            socket.close();
-            lock.close();
-            activation.close();
+            Server server = new Server(socket.fd(), registry, log, audit, clock, config.limits(), policy, policyFile,
+                    continuity);
+            return new Prepared(socket, capacity, adminGroup, policy, registry, continuity, audit, server);
+        } catch (LinuxException | RuntimeException e) {
+            audit.close();
             throw e;
         }
-        MonotonicClock clock = takeover == null ? new MonotonicClock() : takeover.clock();
-        Registry registry = new Registry(capacity);
-        History history = takeover == null ? History.startingNow() : takeover.history();
-        PolicyFile watched = policyFile;
-        Continuity continuity = new Continuity(config, log, socket.fd(), clock, capacity, launcher,
-                () -> watched == null ? null : watched.lines(),
-                takeover == null ? history : history.after(takeover.transition(),
-                        (System.nanoTime() - takeover.pauseStartNanos()) / 1_000_000),
-                takeover == null ? java.util.List.of() : takeover.entries());
+    }
+
+    /** Serves what {@code p} holds until stopped, then hands over or closes it. {@code takeover}: how we came to serve, or null. */
+    private void run(Prepared p, ServingLock lock, Mirror.Takeover takeover, SocketActivation activation)
+            throws IOException {
+        ListeningSocket socket = p.socket();
+        Server s = p.server();
+        Long pauseMillis = takeover == null ? null : (System.nanoTime() - takeover.pauseStartNanos()) / 1_000_000;
+        if (takeover != null) {
+            p.continuity().transitioned(takeover.transition(), pauseMillis);
+            p.audit().reopen();   // Opened while following: the file may have been rotated since.
+        }
         boolean handedOver = false;
-        try (AuditLog audit = config.auditLog() == null ? new AuditLog(log, clock)
-                : AuditLog.toFile(config.auditLog(), clock);
+        try (AuditLog audit = p.audit();
              NotifySocket notify = openNotifySocket(activation, takeover != null)) {
-            Server s = new Server(socket.fd(), registry, log, audit, clock, config.limits(), policy, policyFile,
-                    continuity);
             if (notify != null) {
                 NotifyState state = new NotifyState(notify.name());
                 s.watchReadable(notify.fd(), new NotifyReceiver(notify.fd(), s.store(), log, state));
@@ -198,19 +252,19 @@ public final class Daemon {
             Signal.handle(new Signal("HUP"), signal -> s.requestReload());
             log.log(takeover == null ? "listening" : "serving", "socket", socket.path(), "pid", Unistd.getpid(),
                     "activated", activation.any() ? String.join(",", activation.names()) : null,
-                    "notify_socket", notify == null ? null : notify.name(), "capacity", capacity, "max_connections", config.limits().maxConnections(),
-                    "policy", policy.source(), "admin_gid", adminGroup < 0 ? null : Integer.toUnsignedString(adminGroup),
+                    "notify_socket", notify == null ? null : notify.name(), "capacity", p.capacity(),
+                    "max_connections", config.limits().maxConnections(), "policy", p.policy().source(),
+                    "admin_gid", p.adminGroup() < 0 ? null : Integer.toUnsignedString(p.adminGroup()),
                     "audit_log", config.auditLog(), "mirror", config.mirror() && launcher != null,
                     "transition", takeover == null ? null : takeover.transition(),
-                    "entries", takeover == null ? null : takeover.entries().size(),
-                    "pause_ms", takeover == null ? null : (System.nanoTime() - takeover.pauseStartNanos()) / 1_000_000);
+                    "entries", takeover == null ? null : p.registry().size(), "pause_ms", pauseMillis);
             try {
                 s.run();
             } finally {
                 handedOver = s.drainReason() == Reply.GoAway.Reason.HANDOVER;
-                if (handedOver) continuity.completeHandover(lock);
-                else continuity.retireAll();
-                int dropped = registry.closeAll();
+                if (handedOver) p.continuity().completeHandover(lock);
+                else p.continuity().retireAll();
+                int dropped = s.closeEntries();
                 log.log("stopped", "socket", socket.path(), "entries_closed", dropped,
                         "handed_over", handedOver);
                 notifyState = null;

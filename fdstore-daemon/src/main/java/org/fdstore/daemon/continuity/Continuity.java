@@ -1,21 +1,21 @@
 package org.fdstore.daemon.continuity;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.fdstore.daemon.DaemonConfig;
 import org.fdstore.daemon.lifetime.MonotonicClock;
 import org.fdstore.daemon.observe.EventLog;
 import org.fdstore.daemon.registry.Entry;
-import org.fdstore.daemon.registry.Refusal;
 import org.fdstore.daemon.server.Replication;
 import org.fdstore.daemon.server.Server;
 import org.fdstore.linux.Epoll;
@@ -52,6 +52,11 @@ public final class Continuity implements Replication {
     private static final int MIRROR_SNDBUF = 8 << 20;
     /** Least time between two standby launches, so a standby that cannot start does not spin. */
     private static final long RESPAWN_NANOS = 1_000_000_000L;
+    /**
+     * How long a process that took over waits before it starts its new standby: the JVM starting beside it would
+     * take a core from the first replies, which every waiting client needs, on a machine with two.
+     */
+    static final long TAKEOVER_LAUNCH_DELAY_MILLIS = 200;
     /** This process's log, fd 2, handed to mirrors; never closed. */
     private static final Fd LOG_FD = Fd.adopt(2);
 
@@ -67,11 +72,14 @@ public final class Continuity implements Replication {
     private final ByteBuffer scratchView = scratch.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     private final ChangeBatch batch = new ChangeBatch(this::sendToAll);
     private final int capacity;
-    private List<Mirror.Held> adoptions;
     private History history;
     private Server server;
     private long nextToken = TOKEN_BASE;
     private Process launched;
+    /** A standby being started on a thread of its own, or null. */
+    private CompletableFuture<Process> launching;
+    /** How long the next launch waits first: {@link #TAKEOVER_LAUNCH_DELAY_MILLIS} after a takeover, else 0. */
+    private long launchDelayMillis;
     private long nextLaunchNanos;
     private Link successor;
     private long drainStartNanos;
@@ -106,11 +114,10 @@ public final class Continuity implements Replication {
      * Continuity for a daemon that serves {@code listener}.
      *
      * @param launcher starts hot standbys; null to run without (as {@code --no-mirror} does)
-     * @param adopted the entries a promoted mirror brought, adopted when the loop starts (their fds are then the
-     *     store's); empty for a fresh daemon
+     * @param history when the store started and its last transition, as the server before this one told it
      */
     public Continuity(DaemonConfig config, EventLog log, Fd listener, MonotonicClock clock, int capacity,
-                      StandbyLauncher launcher, PolicyText policyText, History history, List<Mirror.Held> adopted) {
+                      StandbyLauncher launcher, PolicyText policyText, History history) {
         this.config = config;
         this.log = log;
         this.listener = listener;
@@ -119,26 +126,17 @@ public final class Continuity implements Replication {
         this.launcher = config.mirror() ? launcher : null;
         this.policyText = policyText;
         this.history = history;
-        this.adoptions = new ArrayList<>(adopted);
+    }
+
+    /** This process took over by {@code transition} (handover or failover) after a pause of {@code pauseMillis}. */
+    public void transitioned(String transition, long pauseMillis) {
+        history = history.after(transition, pauseMillis);
+        launchDelayMillis = TAKEOVER_LAUNCH_DELAY_MILLIS;
     }
 
     @Override
     public void start(Server server) {
         this.server = server;
-        int adopted = 0;
-        for (Mirror.Held h : adoptions) {
-            EntryRecord r = h.record();
-            try {
-                server.adopt(r.id(), h.fd(), h.description(), r.namespace(), r.name(), r.metadata(), r.saver(),
-                        r.savedAtMillis(), r.lifetime(), h.owner(), r.boundPid(), r.ownerExitedAtMillis(),
-                        r.sharedName());
-                adopted++;
-            } catch (Refusal e) {
-                log.log("adopt_failed", "id", r.id(), "reason", e.getMessage());
-            }
-        }
-        adoptions = List.of();
-        if (adopted > 0) log.log("adopted", "entries", adopted);
         tick();
     }
 
@@ -265,18 +263,44 @@ public final class Continuity implements Replication {
 
     @Override
     public void tick() {
+        if (launching != null && !collectLaunch()) return;
         if (launcher == null || server == null || server.drainReason() != null) return;
         for (Link l : links.values()) if (l.role == Frames.ROLE_STANDBY) return;
         if (launched != null && launched.isAlive()) return;
         long now = System.nanoTime();
         if (now - nextLaunchNanos < 0) return;
         nextLaunchNanos = now + RESPAWN_NANOS;
+        // Starting a process blocks its caller for tens of milliseconds (fork, exec, class loading the first time):
+        // not the loop, which serves meanwhile. The loop logs the outcome at the turn after it.
+        Server loop = server;
+        long delay = launchDelayMillis;
+        launchDelayMillis = 0;
+        launching = CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(delay);
+                return launcher.start(config.socket());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("interrupted before launching the standby", e);
+            } finally {
+                loop.wakeUp();
+            }
+        }, task -> Thread.ofPlatform().daemon().name("fdstore-standby-launch").start(task));
+    }
+
+    /** Logs the launch started by {@link #tick} once it is done; false while it still runs. */
+    private boolean collectLaunch() {
+        if (!launching.isDone()) return false;
         try {
-            launched = launcher.start(config.socket());
+            launched = launching.join();
             log.log("standby_launched", "pid", launched.pid());
-        } catch (IOException e) {
-            log.log("standby_launch_failed", "reason", e.getMessage());
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            log.log("standby_launch_failed", "reason", cause.getMessage());
         }
+        launching = null;
+        return true;
     }
 
     /**

@@ -15,10 +15,11 @@ import java.util.Map;
 import org.fdstore.daemon.DaemonConfig;
 import org.fdstore.daemon.lifetime.MonotonicClock;
 import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.daemon.policy.PolicyException;
+import org.fdstore.daemon.server.Server;
 import org.fdstore.linux.Epoll;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
-import org.fdstore.linux.FdDescription;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Pidfd;
 import org.fdstore.linux.Received;
@@ -49,65 +50,77 @@ public final class Mirror implements AutoCloseable {
     private static final long GATHER_MILLIS = 2;
 
     /**
-     * One entry the mirror holds: its record, its fd, what the fd is (read while following, so that taking over
-     * does not; null if that failed), and its owner's pidfd (or null).
+     * What a mirror knows of its server once CONFIG has come: all it needs to build the store it follows into.
+     *
+     * @param policyLines the policy text in force at the server, or null for the built-in policy
+     * @param listener the server's listening socket, the builder's from then on
      */
-    public record Held(EntryRecord record, Fd fd, FdDescription description, Pidfd owner) {
-        void close() {
-            fd.close();
-            if (owner != null) owner.close();
-        }
+    public record Following(DaemonConfig config, List<String> policyLines, Fd listener, MonotonicClock clock,
+                            History history) {}
+
+    /**
+     * The store a mirror follows into: the server that will serve it, and how to close it all (the listening socket
+     * released, not unlinked) if this mirror never serves.
+     */
+    public record Store(Server server, Runnable discard) {}
+
+    /** Builds the store a mirror follows into, from what its server told it. */
+    @FunctionalInterface
+    public interface StoreBuilder {
+        /** Takes ownership of {@code following.listener()}, also when it fails. */
+        Store build(Following following) throws IOException, PolicyException;
     }
 
     /**
-     * What a promoted mirror serves with; its fds are the caller's.
+     * How a mirror came to serve; the store it built is the caller's from then on.
      *
-     * @param policyLines the policy text in force at the server, or null for the built-in policy
      * @param transition {@code handover} or {@code failover}
      * @param pauseStartNanos System.nanoTime() at which the old server stopped serving (handover) or its stream ended
      */
-    public record Takeover(DaemonConfig config, List<String> policyLines, Fd listener, ServingLock lock,
-                           MonotonicClock clock, History history, List<Held> entries, String transition,
-                           long pauseStartNanos) {}
+    public record Takeover(ServingLock lock, String transition, long pauseStartNanos) {}
 
     private final EventLog log;
     private final String role;
     private final Fd socket;
+    private final StoreBuilder builder;
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(Limits.MAX_FRAME, 8);
-    private final Map<Long, Held> entries = new HashMap<>();
+    /** Built when CONFIG comes; null before, and once handed to the caller. */
+    private Store store;
+    private FollowedStore entries;
     private DaemonConfig config;
-    private List<String> policyLines;
-    private Fd listener;
-    private MonotonicClock clock;
-    private History history;
     /** The serving daemon's pid, and a pidfd of it; null if it had exited already when its CONFIG was read. */
     private int serverPid;
     private Pidfd server;
 
-    private Mirror(EventLog log, String role, Fd socket) {
+    private Mirror(EventLog log, String role, Fd socket, StoreBuilder builder) {
         this.log = log;
         this.role = role;
         this.socket = socket;
+        this.builder = builder;
     }
 
     /**
      * Attaches to the daemon serving {@code socketPath} and follows it.
      *
      * @param successor true for an upgrade successor (it asks for the handover once loaded), false for a standby
-     * @return what to serve with once this process is to serve; null if it was retired or another process serves
+     * @param builder builds the store to follow into, once the server's configuration has come
+     * @return how this process came to serve the store {@code builder} built; null if it was retired or another
+     *     process serves (the store is closed then)
      * @throws IOException if no daemon serves there or it refused the attach
+     * @throws PolicyException if the store cannot be built with the server's policy and configuration
      */
-    public static Takeover follow(Path socketPath, boolean successor, EventLog log)
-            throws IOException, InterruptedException {
+    public static Takeover follow(Path socketPath, boolean successor, EventLog log, StoreBuilder builder)
+            throws IOException, PolicyException, InterruptedException {
         Fd socket = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0);
-        try (Mirror m = new Mirror(log, successor ? "successor" : "standby", socket)) {
+        try (Mirror m = new Mirror(log, successor ? "successor" : "standby", socket, builder)) {
             Socket.connect(socket, socketPath.toString());
             return m.run(socketPath, successor);
         }
     }
 
-    private Takeover run(Path socketPath, boolean successor) throws IOException, InterruptedException {
+    private Takeover run(Path socketPath, boolean successor)
+            throws IOException, PolicyException, InterruptedException {
         ByteBuffer b = Frames.begin(buffer.asByteBuffer());
         b.put((byte) (successor ? Frames.ROLE_SUCCESSOR : Frames.ROLE_STANDBY));
         Socket.sendmsg(socket, buffer, Frames.end(b, Frames.ATTACH, 0), List.of(), 0);
@@ -138,8 +151,15 @@ public final class Mirror implements AutoCloseable {
             }
             switch (header.type()) {
                 case Frames.CONFIG -> config(frame, r.fds());
-                case Frames.CHANGES -> apply(frame, r.fds());
+                case Frames.CHANGES -> {
+                    if (entries == null) {
+                        r.closeFds();
+                        throw new IOException("CHANGES from the daemon before its CONFIG");
+                    }
+                    apply(frame, r.fds());
+                }
                 case Frames.SNAPSHOT_DONE -> {
+                    if (entries == null) throw new IOException("SNAPSHOT_DONE from the daemon before its CONFIG");
                     int expected = frame.getInt();
                     loaded = true;
                     log.log("mirror_loaded", "role", role, "pid", Unistd.getpid(), "server_pid", serverPid,
@@ -150,7 +170,8 @@ public final class Mirror implements AutoCloseable {
                     }
                 }
                 case Frames.RETIRE -> {
-                    log.log("retired", "role", role, "pid", Unistd.getpid(), "entries_closed", entries.size());
+                    log.log("retired", "role", role, "pid", Unistd.getpid(), "entries_closed",
+                            entries == null ? 0 : entries.size());
                     return null;
                 }
                 case Frames.PROMOTE -> {
@@ -211,43 +232,54 @@ public final class Mirror implements AutoCloseable {
     }
 
     private Takeover takeover(ServingLock lock, String transition, long pauseStartNanos) {
-        List<Held> held = new ArrayList<>(entries.values());
-        entries.clear();
-        Fd l = listener;
-        listener = null;
-        return new Takeover(config, policyLines, l, lock, clock, history, held, transition, pauseStartNanos);
+        store = null;   // The caller's now.
+        return new Takeover(lock, transition, pauseStartNanos);
     }
 
-    private void config(ByteBuffer frame, List<Fd> fds) throws IOException {
-        if (fds.size() != 2) {
+    private void config(ByteBuffer frame, List<Fd> fds) throws IOException, PolicyException {
+        if (fds.size() != 2 || store != null) {
             fds.forEach(Fd::close);
-            throw new IOException("CONFIG with " + fds.size() + " fds, not 2");
+            throw new IOException("CONFIG with " + fds.size() + " fds, not 2" + (store != null ? ", or twice" : ""));
         }
-        listener = fds.get(0);
+        Fd listener = fds.get(0);
         try (Fd serverLog = fds.get(1)) {
             // Log where the server logs, whatever this process was started with.
             Unistd.dup2(serverLog, 1);
             Unistd.dup2(serverLog, 2);
+        } catch (LinuxException | RuntimeException e) {
+            listener.close();
+            throw e;
         }
+        List<String> policyLines;
+        MonotonicClock clock;
         Map<String, String> pairs = new LinkedHashMap<>();
-        int count = frame.getInt();
-        for (int i = 0; i < count; i++) pairs.put(EntryRecord.getString(frame), EntryRecord.getString(frame));
-        boolean hasPolicy = frame.get() == 1;
-        byte[] text = new byte[frame.getInt()];
-        frame.get(text);
-        policyLines = hasPolicy ? List.of(new String(text, StandardCharsets.UTF_8).split("\n", -1)) : null;
-        clock = new MonotonicClock(frame.getLong(), frame.getLong());
-        // Not SO_PEERPIDFD: a connection's peer is whoever called listen(), the first daemon of the chain.
-        serverPid = Integer.parseInt(pairs.getOrDefault("serving_pid", "0"));
+        try {
+            int count = frame.getInt();
+            for (int i = 0; i < count; i++) pairs.put(EntryRecord.getString(frame), EntryRecord.getString(frame));
+            boolean hasPolicy = frame.get() == 1;
+            byte[] text = new byte[frame.getInt()];
+            frame.get(text);
+            policyLines = hasPolicy ? List.of(new String(text, StandardCharsets.UTF_8).split("\n", -1)) : null;
+            clock = new MonotonicClock(frame.getLong(), frame.getLong());
+            // Not SO_PEERPIDFD: a connection's peer is whoever called listen(), the first daemon of the chain.
+            serverPid = Integer.parseInt(pairs.getOrDefault("serving_pid", "0"));
+            config = Settings.config(pairs);
+        } catch (RuntimeException e) {
+            listener.close();
+            throw new IOException("malformed CONFIG from the daemon: " + e.getMessage());
+        }
         try {
             server = Pidfd.open(serverPid);
         } catch (LinuxException e) {
             // Killed right after it sent our CONFIG and snapshot: those frames are in the socket all the same, and
             // its stream ends once they are read; then it has exited, which is all the pidfd would have told.
-            if (e.errno() != Errno.ESRCH) throw e;
+            if (e.errno() != Errno.ESRCH) {
+                listener.close();
+                throw e;
+            }
         }
-        config = Settings.config(pairs);
-        history = History.from(pairs);
+        store = builder.build(new Following(config, policyLines, listener, clock, History.from(pairs)));
+        entries = new FollowedStore(store.server(), log);
         log.log("following", "role", role, "pid", Unistd.getpid(), "server_pid", serverPid,
                 "socket", config.socket());
     }
@@ -263,27 +295,13 @@ public final class Mirror implements AutoCloseable {
                         EntryRecord record = EntryRecord.decode(frame);
                         Fd fd = fds.get(next++);
                         Pidfd owner = record.hasOwnerFd() ? Pidfd.adopt(fds.get(next++), record.boundPid()) : null;
-                        Held old = entries.put(record.id(), new Held(record, fd, describe(fd), owner));
-                        if (old != null) old.close();
+                        entries.add(record, fd, owner);
                     }
-                    case ChangeBatch.REMOVE -> {
-                        Held old = entries.remove(frame.getLong());
-                        if (old != null) old.close();
-                    }
+                    case ChangeBatch.REMOVE -> entries.remove(frame.getLong());
                     case ChangeBatch.REBIND -> {
                         long id = frame.getLong();
                         int pid = frame.getInt();
-                        Pidfd owner = Pidfd.adopt(fds.get(next++), pid);
-                        Held old = entries.get(id);
-                        if (old == null) {
-                            owner.close();
-                            continue;
-                        }
-                        if (old.owner() != null) old.owner().close();
-                        EntryRecord r = old.record();
-                        entries.put(id, new Held(new EntryRecord(r.id(), r.namespace(), r.name(), r.metadata(),
-                                r.saver(), r.savedAtMillis(), r.lifetime(), pid, 0, true, r.sharedName()), old.fd(),
-                                old.description(), owner));
+                        entries.rebind(id, pid, Pidfd.adopt(fds.get(next++), pid));
                     }
                     default -> throw new IllegalArgumentException("change type " + op);
                 }
@@ -295,23 +313,13 @@ public final class Mirror implements AutoCloseable {
         }
     }
 
-    private static FdDescription describe(Fd fd) {
-        try {
-            return fd.describe();
-        } catch (LinuxException e) {
-            return null;   // Read again when serving, where a failure is reported.
-        }
-    }
-
-    /** Closes the connection and whatever is still held (nothing after a takeover). */
+    /** Closes the connection, and the store it followed into unless it was handed over to serve. */
     @Override
     public void close() {
         socket.close();
         if (server != null) server.close();
-        if (listener != null) listener.close();
-        entries.values().forEach(Held::close);
-        entries.clear();
+        if (store != null) store.discard().run();
+        store = null;
         arena.close();
     }
-
 }

@@ -95,7 +95,9 @@ public final class Server {
     private volatile boolean shutdownRequested;
     /** Duplicated fds held by replies that wait for slow clients, across all connections. */
     private int queuedFds;
-    private Epoll epoll;
+    private final Epoll epoll;
+    /** Set when {@link #run()} starts; before, the store can be filled (a mirror following) but nothing is served. */
+    private boolean started;
 
     /**
      * A server for an already listening, non-blocking socket, under the built-in default policy, logging audit
@@ -135,15 +137,24 @@ public final class Server {
         this.store.replication = replication;
         this.handler = new RequestHandler(store, log, Unistd.getpid());
         this.wake = EventFd.create();
+        try {
+            // Made now, not when the loop starts: the lifetimes of entries adopted before (a mirror following its
+            // server) watch their fds in it.
+            this.epoll = Epoll.create(256);
+        } catch (LinuxException e) {
+            wake.close();
+            throw e;
+        }
     }
 
     /**
      * Serves until {@link #stop()}; then closes every connection and the owners' pidfds. Stored entries stay in
-     * the registry.
+     * the registry, published on the fast path, until {@link #closeEntries()}.
      */
     public void run() throws LinuxException {
-        try (Epoll e = Epoll.create(256)) {
-            epoll = e;
+        if (started) throw new IllegalStateException("run() called twice");
+        started = true;
+        try {
             epoll.add(listener, Epoll.EPOLLIN, LISTENER);
             epoll.add(wake.fd(), Epoll.EPOLLIN, WAKE);
             for (Map.Entry<Long, Watched> w : watched.entrySet()) epoll.add(w.getValue().fd(), Epoll.EPOLLIN, w.getKey());
@@ -169,13 +180,37 @@ public final class Server {
         } finally {
             connections.values().forEach(c -> disconnect(c, "daemon stopping"));
             connections.clear();
-            store.lifetimes.close();
-            // Retired before the caller closes the stored fds, so that no fast-path client copies a closed number.
-            store.fastPath.close();
-            wake.close();
-            arena.close();
+            closeResources();
             finished.countDown();
         }
+    }
+
+    /**
+     * Retires the fast-path index, then closes every stored fd; returns how many. Call once {@link #run()} has
+     * returned: a successor can serve meanwhile (the retirement walks every slot, and a client copying from one
+     * sees it change before the fd closes).
+     */
+    public int closeEntries() {
+        store.fastPath.close();
+        return store.registry.closeAll();
+    }
+
+    /**
+     * Closes everything a server that never ran holds (a mirror retired before it served): the stored fds, the
+     * owners' pidfds, the fast-path index, the loop's own fds.
+     */
+    public void discard() {
+        if (started) throw new IllegalStateException("discard() of a server that ran");
+        started = true;
+        closeResources();
+        closeEntries();
+    }
+
+    private void closeResources() {
+        store.lifetimes.close();
+        wake.close();
+        epoll.close();
+        arena.close();
     }
 
     /**
@@ -198,6 +233,11 @@ public final class Server {
     /** Asks the loop to reload the policy file (and reopen the audit log) at its next turn. Thread safe. */
     public void requestReload() {
         reloadRequested = true;
+        wakeUp();
+    }
+
+    /** Has the loop run a turn, and so its tick, now rather than at its next event or deadline. Thread safe. */
+    public void wakeUp() {
         try {
             wake.signal();
         } catch (LinuxException ignored) {
@@ -208,11 +248,7 @@ public final class Server {
     /** Asks the loop to stop and waits up to {@code timeoutMillis} for it. Thread safe. */
     public boolean stop(long timeoutMillis) throws InterruptedException {
         stopping = true;
-        try {
-            wake.signal();
-        } catch (LinuxException ignored) {
-            // The loop has already closed its eventfd, so it is no longer running.
-        }
+        wakeUp();
         return finished.await(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -222,7 +258,7 @@ public final class Server {
      * {@code fd} and keeps it open until run returns.
      */
     public void watchReadable(Fd fd, ReadableHandler handler) {
-        if (epoll != null) throw new IllegalStateException("watchReadable must be called before run()");
+        if (started) throw new IllegalStateException("watchReadable must be called before run()");
         watched.put(nextToken++, new Watched(fd, handler));
     }
 
@@ -231,7 +267,7 @@ public final class Server {
      * version 1). Call before {@link #run()}; the source runs on the loop's thread.
      */
     public void addStatusSource(java.util.function.Consumer<org.fdstore.protocol.DaemonStatus.Builder> source) {
-        if (epoll != null) throw new IllegalStateException("addStatusSource must be called before run()");
+        if (started) throw new IllegalStateException("addStatusSource must be called before run()");
         store.statusSources.add(source);
     }
 
@@ -475,11 +511,7 @@ public final class Server {
     public void requestShutdown(long lameDuckMillis) {
         shutdownAtNanos = System.nanoTime() + lameDuckMillis * 1_000_000L;
         shutdownRequested = true;
-        try {
-            wake.signal();
-        } catch (LinuxException ignored) {
-            // The loop has stopped.
-        }
+        wakeUp();
     }
 
     /**
@@ -580,7 +612,7 @@ public final class Server {
     private void disconnect(Connection c, String reason) {
         if (connections.remove(c.token) == null && !stopping) return;
         try {
-            if (epoll != null && c.socket.isOpen()) epoll.remove(c.socket);
+            if (c.socket.isOpen()) epoll.remove(c.socket);
         } catch (LinuxException ignored) {
             // Already gone from the epoll set; closing the socket below is what matters.
         }
@@ -602,7 +634,7 @@ public final class Server {
         @Override
         public void unwatch(Fd fd) {
             try {
-                if (epoll != null && fd.isOpen()) epoll.remove(fd);
+                if (fd.isOpen()) epoll.remove(fd);
             } catch (LinuxException ignored) {
                 // Not in the set (never added, or the set is gone): nothing to undo.
             }
