@@ -21,15 +21,20 @@ final class SelfLauncher {
         return start(ProcessBuilder.Redirect.appendTo(log.toFile()), args);
     }
 
+    /**
+     * The system property naming the AOT cache trained for the daemon (bin/fdstore sets it when the cache is
+     * fresh): a daemon started from a CLI call, such as the successor of {@code fdstore upgrade}, uses it instead of
+     * the CLI's, which holds none of the serving path's classes.
+     */
+    static final String DAEMON_AOT_CACHE = "fdstore.daemon.aot-cache";
+
     /** As {@link #start(Path, String...)}, with the output going to {@code output} (INHERIT: where ours goes). */
     static Process start(ProcessBuilder.Redirect output, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("setsid");
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // A CLI call runs with C1 only, for start-up time; a server wants the full compiler.
-            if (!option.startsWith("-XX:TieredStopAtLevel")) command.add(option);
-        }
+        command.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                System.getProperty(DAEMON_AOT_CACHE), args));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
@@ -39,5 +44,20 @@ final class SelfLauncher {
                 .redirectOutput(output)
                 .redirectErrorStream(true)
                 .start();
+    }
+
+    /**
+     * The JVM options of a process running {@code fdstore args}, from this JVM's {@code ours}: without the CLI's
+     * C1-only limit (a server wants the full compiler), and with {@code daemonCache} (when not null or empty) as
+     * the AOT cache of a daemon.
+     */
+    static List<String> jvmOptions(List<String> ours, String daemonCache, String... args) {
+        boolean daemon = args.length > 0 && args[0].equals("daemon") && daemonCache != null && !daemonCache.isEmpty();
+        List<String> options = new ArrayList<>();
+        for (String option : ours) {
+            if (option.startsWith("-XX:TieredStopAtLevel")) continue;
+            options.add(daemon && option.startsWith("-XX:AOTCache=") ? "-XX:AOTCache=" + daemonCache : option);
+        }
+        return options;
     }
 }
