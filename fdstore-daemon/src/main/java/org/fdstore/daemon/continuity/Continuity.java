@@ -35,9 +35,10 @@ import org.fdstore.protocol.Reply;
 
 /**
  * The serving side of continuity: keeps every attached mirror (the hot standby, an upgrade successor) a copy of the
- * store. A mirror that attaches gets the configuration, the policy text, the listening socket and the log, then a
- * snapshot in bulk; after that every change, coalesced per turn of the event loop, before the change is
- * acknowledged. When a successor reports its snapshot loaded, the server drains and hands over.
+ * store. A mirror that attaches gets the configuration, the policy text, the listening socket and the log, then
+ * every change, coalesced per turn of the event loop, before the change is acknowledged; and, in slices between the
+ * turns, a snapshot in bulk of the entries stored before it attached. When a successor reports its snapshot loaded,
+ * the server drains and hands over.
  *
  * <p>Sends to mirrors block, bounded by {@link #SEND_TIMEOUT_MILLIS}: a mirror that does not take a frame in time is
  * declared dead, killed and (the standby) replaced. No frame is ever queued in this process, so a stored fd can be
@@ -46,6 +47,11 @@ import org.fdstore.protocol.Reply;
  * <p>Not thread safe: the event loop calls it, except {@link #status} (approximate from another thread).
  */
 public final class Continuity implements Replication {
+    /**
+     * Entries of a snapshot sent per turn of the event loop: a few milliseconds of work, so that clients are served
+     * between slices while a mirror of a large store attaches.
+     */
+    static final int SNAPSHOT_SLICE = 1024;
     /** How long a mirror may leave a frame untaken before it is declared dead. */
     static final long SEND_TIMEOUT_MILLIS = 2_000;
     /** Send buffer asked for each mirror socket: room for bursts without blocking the loop. */
@@ -97,6 +103,10 @@ public final class Continuity implements Replication {
         final Fd socket;
         final int pid;
         final int role;
+        final long attachedNanos = System.nanoTime();
+        /** The entries of its snapshot not sent yet (those stored when it attached), or null once it is complete. */
+        List<Entry> snapshot;
+        int snapshotSent;
 
         Link(long token, Fd socket, int pid, int role) {
             this.token = token;
@@ -215,22 +225,22 @@ public final class Continuity implements Replication {
             socket.close();
             return;
         }
-        long started = System.nanoTime();
         Link link = new Link(nextToken++, socket, peer.pid(), role);
         batch.flush();   // Changes made so far reach the mirrors already attached; the snapshot holds them.
         try {
             prepare(socket);
             sendConfig(link);
-            int entries = sendSnapshot(link);
             server.watcher().watch(socket, Epoll.EPOLLIN, link.token);
-            links.put(link.token, link);
-            log.log("mirror_attached", "role", link.roleName(), "pid", link.pid, "entries", entries,
-                    "ms", (System.nanoTime() - started) / 1_000_000);
         } catch (LinuxException | RuntimeException e) {
             log.log("mirror_lost", "role", link.roleName(), "pid", link.pid, "reason", "attach failed: " + e.getMessage());
             socket.close();
             kill(link.pid);
+            return;
         }
+        // From now on it gets every change; the entries stored before go in slices, between turns of the loop.
+        link.snapshot = server.registry().entries(e -> true);
+        links.put(link.token, link);
+        server.wakeUp();
     }
 
     @Override
@@ -263,6 +273,7 @@ public final class Continuity implements Replication {
 
     @Override
     public void tick() {
+        sendSnapshotSlices();
         if (launching != null && !collectLaunch()) return;
         if (launcher == null || server == null || server.drainReason() != null) return;
         for (Link l : links.values()) if (l.role == Frames.ROLE_STANDBY) return;
@@ -330,7 +341,8 @@ public final class Continuity implements Replication {
 
     @Override
     public void describe(DaemonStatus.Builder status) {
-        for (Link l : links.values()) if (l.role == Frames.ROLE_STANDBY) status.standbyPid(l.pid);
+        // A standby counts once it holds the whole store: before, it could not take over.
+        for (Link l : links.values()) if (l.role == Frames.ROLE_STANDBY && l.snapshot == null) status.standbyPid(l.pid);
         history.describe(status);
     }
 
@@ -378,24 +390,56 @@ public final class Continuity implements Replication {
         if (!send(link, length, List.of(listener, LOG_FD))) throw new LinuxException("sendmsg(CONFIG)", org.fdstore.linux.Errno.EPIPE);
     }
 
-    private int sendSnapshot(Link link) throws LinuxException {
-        List<Entry> entries = server.registry().entries(e -> true);
+    /**
+     * Sends each attaching mirror the next {@link #SNAPSHOT_SLICE} entries of its snapshot, and SNAPSHOT_DONE after
+     * the last; asks the loop for another turn while any remain. A slice holds each entry as it is now, and skips
+     * those released since the attach: the mirror has had every change since then, in order, and ignores those of
+     * entries it does not hold yet.
+     */
+    private void sendSnapshotSlices() {
+        boolean more = false;
+        // This turn's changes go first, so that a slice, and the count of SNAPSHOT_DONE, follow them in the stream.
+        if (links.values().stream().anyMatch(l -> l.snapshot != null)) batch.flush();
+        for (Link link : List.copyOf(links.values())) {
+            if (link.snapshot == null) continue;
+            try {
+                sendSlice(link);
+            } catch (LinuxException | RuntimeException e) {
+                drop(link, "snapshot failed: " + e.getMessage());
+                continue;
+            }
+            more |= link.snapshot != null;
+        }
+        if (more) server.wakeUp();
+    }
+
+    private void sendSlice(Link link) throws LinuxException {
+        List<Entry> entries = link.snapshot;
+        int end = Math.min(entries.size(), link.snapshotSent + SNAPSHOT_SLICE);
         boolean[] ok = {true};
-        try (ChangeBatch snapshot = new ChangeBatch((frame, length, fds) -> {
+        try (ChangeBatch slice = new ChangeBatch((frame, length, fds) -> {
             if (ok[0]) ok[0] = send(link, frame, length, fds);
         })) {
-            for (Entry e : entries) {
+            for (int i = link.snapshotSent; i < end; i++) {
+                Entry e = entries.get(i);
+                if (server.registry().byId(e.id()) != e) continue;   // Released since: its REMOVE went already.
                 Pidfd owner = server.lifetimes().owner(e);
-                snapshot.add(EntryRecord.of(e, server.lifetimes()), e.fd(), owner == null ? null : owner.fd(), false);
+                slice.add(EntryRecord.of(e, server.lifetimes()), e.fd(), owner == null ? null : owner.fd(), false);
             }
-            snapshot.flush();
+            slice.flush();
         }
+        if (!ok[0]) throw new LinuxException("sendmsg(snapshot)", org.fdstore.linux.Errno.EPIPE);
+        link.snapshotSent = end;
+        if (end < entries.size()) return;
+        link.snapshot = null;
         ByteBuffer b = Frames.begin(scratchView);
-        b.putInt(entries.size());
-        if (!ok[0] || !send(link, Frames.end(b, Frames.SNAPSHOT_DONE, 0), List.of())) {
-            throw new LinuxException("sendmsg(snapshot)", org.fdstore.linux.Errno.EPIPE);
+        int stored = server.registry().size();
+        b.putInt(stored);
+        if (!send(link, Frames.end(b, Frames.SNAPSHOT_DONE, 0), List.of())) {
+            throw new LinuxException("sendmsg(SNAPSHOT_DONE)", org.fdstore.linux.Errno.EPIPE);
         }
-        return entries.size();
+        log.log("mirror_attached", "role", link.roleName(), "pid", link.pid, "entries", stored,
+                "ms", (System.nanoTime() - link.attachedNanos) / 1_000_000);
     }
 
     private void sendToAll(MemorySegment frame, int length, List<Fd> fds) {
