@@ -12,6 +12,7 @@ public final class FfmFloor {
     private FfmFloor() {}
 
     public static void main(String[] args) {
-        System.exit(Unistd.getpid() > 0 ? 0 : 111);
+        // Halts as the CLI's short commands do (org.fdstore.cli.Main): System.exit would first look a logger up.
+        Runtime.getRuntime().halt(Unistd.getpid() > 0 ? 0 : 111);
     }
 }
