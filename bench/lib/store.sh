@@ -28,7 +28,7 @@ store_bench_setup() {
   trap 'exit 130' INT TERM
   snapshot_fdstore "$store_tmp/build"
   local bench_jar=$fdstore_root/fdstore-bench/target/fdstore-bench.jar
-  if [ ! -f "$bench_jar" ] || [ -n "$(sources_newer_than "$bench_jar")" ]; then
+  if [ ! -f "$bench_jar" ] || source_newer_than "$bench_jar"; then
     say "building the bench drivers (fdstore-bench)"
     (
       flock 9

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Start-up of fdstore, for `bin/bench startup`.
 
-  startup.py FDSTORE RUNS DIR JAVA [BASELINE]
+  startup.py FDSTORE RUNS DIR JAVA FFM [BASELINE]
 
 FDSTORE is the command (bin/fdstore pinned to a build snapshot). Measures, RUNS times each, and prints medians:
   - daemon: from spawning `FDSTORE daemon --socket DIR/s.sock` to the first connect(2) the socket accepts (polled
@@ -9,6 +9,9 @@ FDSTORE is the command (bin/fdstore pinned to a build snapshot). Measures, RUNS 
   - cli: the wall time of `FDSTORE --socket SOCK list` against that daemon once it is settled: its standby attached
     and one untimed list served (which links the daemon's own request paths), as a script calling the command in a
     loop meets it;
+  - ffm: the wall time of FFM, a command running a JVM with the CLI's options and an AOT cache of its own that links
+    one C function through FFM and calls it once (org.fdstore.bench.FfmFloor): the floor of any command that passes
+    a descriptor, which only FFM can;
   - jvm: the wall time of `java -Xshare:auto -version` with the same JDK, the floor of any Java command.
 With BASELINE (the same build without its AOT caches), each run measures it too, right after FDSTORE, and its lines
 end the figure's name with `-without-aot`. Exit status 0, or 1 if a daemon did not come up or a list failed.
@@ -112,25 +115,35 @@ def report(figures, suffix):
         print(f"startup cli{suffix} {ms(figures['cli'])} per fdstore list")
 
 
-def main(fdstore, runs, tmp, java, baseline):
+def main(fdstore, runs, tmp, java, ffm, baseline):
     sock = os.path.join(tmp, "startup.sock")
     log = os.path.join(tmp, "startup.log")
     cached = {"accepted": [], "listening": [], "cli": []}
     uncached = {"accepted": [], "listening": [], "cli": []}
     jvm = []
+    floor = []
     ok = True
     for _ in range(runs):
         ok = measure(fdstore, sock, log, java, cached) and ok
         if baseline:
             ok = measure(baseline, sock, log, java, uncached) and ok
+        t, done = timed([ffm])
+        if done.returncode != 0:
+            print(f"bench startup: the FFM floor failed: {done.stderr.decode()}", file=sys.stderr)
+            ok = False
+        else:
+            floor.append(t)
         jvm.append(timed([java, "-Xshare:auto", "-version"])[0])
     report(cached, "")
     report(uncached, "-without-aot")
+    if floor:
+        print(f"startup ffm {ms(floor)} per JVM making one FFM call (the floor of a command that passes a descriptor)")
     print(f"startup jvm {ms(jvm)} per java -version (the floor)")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (5, 6):
+    if len(sys.argv) not in (6, 7):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) == 6 else None))
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5],
+                  sys.argv[6] if len(sys.argv) == 7 else None))

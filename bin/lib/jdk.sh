@@ -1,7 +1,9 @@
 # Sourced by bin/ scripts: finds a JDK >= 25 ($JAVA_HOME, then java on PATH, then /usr/lib/jvm/*), builds the
 # project when its jar is missing or older than the sources, and trains the JVM's start-up (AOT) caches of a build.
 
-fdstore_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Every process started before the JVM costs each bin/fdstore call a millisecond or more, on a loaded machine several:
+# the functions below use shell builtins, and start a process only where one must answer (cd -P, not readlink -f).
+fdstore_root=$(CDPATH="" cd -P "${BASH_SOURCE[0]%/*}/../.." && pwd)
 fdstore_jar=$fdstore_root/fdstore-cli/target/fdstore-cli.jar
 # FFM needs native access; JdkFiles needs java.io and sun.nio.ch to wrap fds in FileDescriptor and FileChannel.
 fdstore_jvm_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED
@@ -10,31 +12,32 @@ fdstore_jvm_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java
 fdstore_daemon_tuning=(-XX:+UseSerialGC)
 fdstore_cli_tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
-java_major() { # JAVA_BINARY -> major version, or nothing
-  # The JDK's release file answers without starting a JVM (tens of milliseconds on every bin/fdstore call). Read with
-  # shell builtins: every process started here costs a few milliseconds of each call too.
-  local release line
-  release=$(readlink -f "$1")
-  release=${release%/bin/*}/release
-  if [ -r "$release" ]; then
+java_major() { # JAVA_HOME -> sets java_major_version to the JDK's major version, or to nothing
+  # The JDK's release file answers without starting a JVM (tens of milliseconds on every bin/fdstore call).
+  local line
+  java_major_version=
+  if [ -r "$1/release" ]; then
     while IFS= read -r line; do
       if [[ $line =~ ^JAVA_VERSION=\"?([0-9]+) ]]; then
-        echo "${BASH_REMATCH[1]}"
+        java_major_version=${BASH_REMATCH[1]}
         return 0
       fi
-    done <"$release"
+    done <"$1/release"
   fi
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+  java_major_version=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1)
 }
 
 find_java_home() {
-  local candidate major
-  for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
-    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
-    major=$(java_major "$candidate")
-    if [ -n "$major" ] && [ "$major" -ge 25 ]; then
-      candidate=$(readlink -f "$candidate")
-      echo "${candidate%/bin/*}"
+  local candidate
+  if [ -n "${JAVA_HOME:-}" ] && jdk25_home "$JAVA_HOME/bin/java"; then
+    echo "$jdk_home"
+    return 0
+  fi
+  # java on PATH only if $JAVA_HOME is no JDK 25: $(...) starts a process.
+  for candidate in "$(type -P java)" /usr/lib/jvm/*/bin/java; do
+    if jdk25_home "$candidate"; then
+      echo "$jdk_home"
       return 0
     fi
   done
@@ -45,11 +48,23 @@ MSG
   return 1
 }
 
+jdk25_home() { # JAVA_BINARY -> status 0 if it is the java of a JDK >= 25, whose directory it puts in jdk_home
+  [ -n "$1" ] && [ -x "$1" ] || return 1
+  jdk_home=${1%/bin/java}
+  # java on PATH is usually a link into a JDK: only then is readlink needed to find the JDK's directory.
+  if [ "$jdk_home" = "$1" ] || [ ! -r "$jdk_home/release" ]; then
+    jdk_home=$(readlink -f "$1")
+    jdk_home=${jdk_home%/bin/*}
+  fi
+  java_major "$jdk_home"
+  [ -n "$java_major_version" ] && [ "$java_major_version" -ge 25 ]
+}
+
 build_if_stale() { # JAVA_HOME
   local stale=
   if [ ! -f "$fdstore_jar" ]; then
     stale=yes
-  elif [ -n "$(sources_newer_than "$fdstore_jar" "$fdstore_root/fdstore-bench")" ]; then
+  elif source_newer_than "$fdstore_jar" "$fdstore_root/fdstore-bench"; then
     stale=yes # the benchmarks (fdstore-bench) are not part of the product: bench/lib/store.sh builds them
   fi
   [ -n "$stale" ] || return 0
@@ -69,19 +84,29 @@ build_if_stale() { # JAVA_HOME
   ) 9>"$fdstore_root/.build.lock"
 }
 
-sources_newer_than() { # FILE [DIR_TO_SKIP] -> the first pom.xml or main source newer than FILE, if any
-  # Build output (target/, outside src/) holds no source and most of the files: not walked, on every call.
-  find "$fdstore_root" \( -path "$fdstore_root/.git" -o -path "${2:-$fdstore_root/.git}" \
-    -o \( -name target -type d ! -path '*/src/*' \) \) -prune -o \
-    \( -name pom.xml -o -path '*/src/main/*' \) -newer "$1" -print -quit
+source_newer_than() { # FILE [MODULE_DIR_TO_SKIP] -> status 0 if a pom.xml or main source of the reactor is newer
+  # The reactor's pom.xml and its modules' (the directories beside it), and what lies under their src/main, walked
+  # by a glob rather than find(1): no process started, on every call.
+  local path unset_after=()
+  # Options set here are unset again after: this file is sourced into its callers' shells.
+  for path in globstar dotglob nullglob; do shopt -q "$path" || unset_after+=("$path"); done
+  shopt -s globstar dotglob nullglob
+  path=
+  for path in "$fdstore_root"/pom.xml "$fdstore_root"/*/pom.xml "$fdstore_root"/*/src/main/**; do
+    [ -n "${2:-}" ] && [[ $path == "$2"/* ]] && continue
+    [ "$path" -nt "$1" ] && break
+    path=
+  done
+  [ ${#unset_after[@]} -eq 0 ] || shopt -u "${unset_after[@]}"
+  [ -n "$path" ]
 }
 
 # The JDK 25 AOT cache (JEP 483/514) of a build: classes loaded and linked, and method profiles, recorded by a
 # training run, so that a JVM starts without parsing, verifying and linking them again. One cache per role, because
 # a cache only serves a JVM with the options it was trained with. Cache files sit next to the jar they were trained
 # on: fdstore-cli-cli.aot, fdstore-cli-daemon.aot.
-fdstore_aot_cache() { # JAR ROLE -> the cache's path
-  echo "${1%.jar}-$2.aot"
+fdstore_aot_cache() { # JAR ROLE -> sets aot_cache to the cache's path
+  aot_cache=${1%.jar}-$2.aot
 }
 
 # fdstore_java_args ROLE JAR : sets the array fdstore_args to the JVM options for ROLE (daemon or cli) running JAR:
@@ -89,12 +114,12 @@ fdstore_aot_cache() { # JAR ROLE -> the cache's path
 # finds unusable (another JDK, a damaged file) is ignored silently (its aot/cds log lines are off), so a cache can
 # slow a start at worst, never break a run.
 fdstore_java_args() {
-  local role=$1 jar=$2 cache
-  cache=$(fdstore_aot_cache "$jar" "$role")
+  local role=$1 jar=$2 aot_cache
+  fdstore_aot_cache "$jar" "$role"
   if [ "$role" = daemon ]; then fdstore_args=("${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}")
   else fdstore_args=("${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}"); fi
-  if [ -s "$cache" ] && [ "$cache" -nt "$jar" ]; then
-    fdstore_args+=("-XX:AOTCache=$cache" '-Xlog:aot*=off,cds*=off')
+  if [ -s "$aot_cache" ] && [ "$aot_cache" -nt "$jar" ]; then
+    fdstore_args+=("-XX:AOTCache=$aot_cache" '-Xlog:aot*=off,cds*=off')
   else
     fdstore_args+=(-Xshare:auto)
   fi
@@ -124,18 +149,20 @@ train_aot_if_stale() {
 }
 
 aot_fresh() { # JAR
-  local role cache
+  local role aot_cache
   for role in cli daemon; do
-    cache=$(fdstore_aot_cache "$1" "$role")
-    [ -s "$cache" ] && [ "$cache" -nt "$1" ] || return 1
+    fdstore_aot_cache "$1" "$role"
+    [ -s "$aot_cache" ] && [ "$aot_cache" -nt "$1" ] || return 1
   done
 }
 
 aot_train() { # JAVA JAR -> status; the training's output goes to JAR's .aot-failed marker when it fails
   local java=$1 jar=$2 tmp daemon_pid i ok=
-  local failed=${jar%.jar}.aot-failed cli_cache daemon_cache
-  cli_cache=$(fdstore_aot_cache "$jar" cli)
-  daemon_cache=$(fdstore_aot_cache "$jar" daemon)
+  local failed=${jar%.jar}.aot-failed cli_cache daemon_cache aot_cache
+  fdstore_aot_cache "$jar" cli
+  cli_cache=$aot_cache
+  fdstore_aot_cache "$jar" daemon
+  daemon_cache=$aot_cache
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/fdstore-aot.XXXXXX") || return 1
   local sock=$tmp/train.sock log=$tmp/training.log
   timeout 600 "$java" "${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}" -XX:AOTCacheOutput="$daemon_cache.tmp" \

@@ -278,4 +278,15 @@ class MainTest {
                 .isEqualTo("fdstore daemon: --busy-poll 5000 is out of range: give 0 to 1000 microseconds\n");
         assertThat(Files.exists(dir.resolve("d.sock"))).as("nothing was bound").isFalse();
     }
+
+    @Test
+    void isShortCommand_frequentLines_butNotDaemonHelpOrRareCommands() {
+        assertThat(Main.isShortCommand(new String[] {"--socket", "/s", "list"})).isTrue();
+        assertThat(Main.isShortCommand(new String[] {"save", "-f", "file", "--name", "a"})).isTrue();
+        assertThat(Main.isShortCommand(new String[] {"-s", "-f", "file"})).isTrue();
+        assertThat(Main.isShortCommand(new String[] {"daemon", "--socket", "/s"})).isFalse();
+        assertThat(Main.isShortCommand(new String[] {"--socket", "/s", "daemon"})).isFalse();
+        assertThat(Main.isShortCommand(new String[] {"list", "-h"})).isFalse();
+        assertThat(Main.isShortCommand(new String[] {"inspect"})).isFalse();
+    }
 }

@@ -20,7 +20,6 @@ import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Received;
 import org.fdstore.linux.Socket;
-import org.fdstore.linux.Unistd;
 import org.fdstore.protocol.DecodedReply;
 import org.fdstore.protocol.Limits;
 import org.fdstore.protocol.MessageType;
@@ -300,13 +299,17 @@ final class Connection implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            // Wakes a thread blocked in recvmsg or sendmsg, which holds the lock we need to free the buffers.
-            Socket.shutdown(socket);
-        } catch (LinuxException alreadyClosed) {
-            // Released already, or the daemon is gone: nothing to wake.
+        // Every call on the socket is made under the lock: if it is free, no thread waits on the socket, and
+        // shutdown(2), which would be the only call of its C signature on a short command's path, is not needed.
+        if (!lock.tryLock()) {
+            try {
+                // Wakes a thread blocked in recvmsg or sendmsg, which holds the lock we need to free the buffers.
+                Socket.shutdown(socket);
+            } catch (LinuxException alreadyClosed) {
+                // Released already, or the daemon is gone: nothing to wake.
+            }
+            lock.lock();
         }
-        lock.lock();
         try {
             release();
         } finally {
@@ -334,7 +337,7 @@ final class Connection implements AutoCloseable {
 
     private void sendHello() throws FdStoreException {
         Pending hello = new Pending(new Request.Hello(Limits.VERSION, Limits.VERSION, Limits.FEATURE_BARE_RESTORE,
-                "fdstore-client pid " + Unistd.getpid()), null, false);
+                "fdstore-client pid " + ProcessHandle.current().pid()), null, false);
         pending.addFirst(hello);
         send(hello);
     }

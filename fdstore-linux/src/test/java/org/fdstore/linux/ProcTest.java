@@ -29,6 +29,18 @@ class ProcTest extends LeakChecked {
     }
 
     @Test
+    void realUid_ofThisProcess_matchesGetuid() throws Exception {
+        assertThat(Proc.realUid()).isEqualTo(Unistd.getuid());
+    }
+
+    @Test
+    void uidOf_status_parsesTheRealUidAndFailsWithoutUidLine() throws Exception {
+        assertThat(Proc.uidOf("Name:\tx\nUmask:\t0022\nUid:\t1000\t0\t0\t0\nGid:\t5\t5\t5\t5\n")).isEqualTo(1000);
+        assertThat(Proc.uidOf("Uid:\t4294967294\t0\t0\t0\n")).isEqualTo(-2);
+        assertThatThrownBy(() -> Proc.uidOf("Name:\tUid:\t1\n")).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void withFdPath_givesProcSelfFdPathAndClosedFdFailsWithEbadf() throws Exception {
         Fd fd = Fcntl.open("/dev/null", Fcntl.O_PATH, 0);
         try (fd) {

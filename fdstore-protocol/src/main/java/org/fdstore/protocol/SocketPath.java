@@ -1,6 +1,9 @@
 package org.fdstore.protocol;
 
+import java.io.IOException;
 import java.util.Map;
+import java.util.function.IntSupplier;
+import org.fdstore.linux.Proc;
 import org.fdstore.linux.Unistd;
 
 /**
@@ -20,17 +23,30 @@ public final class SocketPath {
 
     /** Resolves with this process's environment and uid; {@code explicit} may be null. */
     public static String resolve(String explicit) {
-        return resolve(explicit, System.getenv(), Unistd.getuid());
+        return resolve(explicit, System.getenv(), SocketPath::realUid);
     }
 
-    /** Resolves with the given environment and uid. */
-    public static String resolve(String explicit, Map<String, String> environment, int uid) {
+    /** Resolves with the given environment and uid, which is asked for only if neither names the socket. */
+    public static String resolve(String explicit, Map<String, String> environment, IntSupplier uidSource) {
         if (explicit != null && !explicit.isEmpty()) return explicit;
         String fromEnvironment = environment.get(ENVIRONMENT);
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) return fromEnvironment;
+        int uid = uidSource.getAsInt();
         if (uid == 0) return SYSTEM;
         String runtime = environment.get("XDG_RUNTIME_DIR");
         if (runtime != null && !runtime.isEmpty()) return runtime + "/fdstore.sock";
         return "/tmp/fdstore-" + uid + "/fdstore.sock";
+    }
+
+    /**
+     * This process's real uid, from /proc (see {@link Proc#realUid}: a command spares linking getuid), or from
+     * getuid(2) where /proc cannot tell.
+     */
+    private static int realUid() {
+        try {
+            return Proc.realUid();
+        } catch (IOException e) {
+            return Unistd.getuid();
+        }
     }
 }

@@ -1,0 +1,83 @@
+package org.fdstore.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The frequent commands link only the C functions their work needs, because a starting JVM pays milliseconds for
+ * each C signature it links (docs/benchmarks.md, Start-up): the pid in HELLO and the uid behind a socket path come
+ * from the JDK and /proc, and closing a connection that no other thread uses needs no shutdown(2). Each command runs
+ * in its own JVM, logging the classes it initialises: fdstore-linux links each C function when it initialises the
+ * function's holder class, named after the function.
+ */
+class CliLinkedFunctionsTest {
+    /** A holder class being initialised: {@code Initializing 'org/fdstore/linux/Socket$connect'}. */
+    private static final Pattern HOLDER = Pattern.compile("Initializing 'org/fdstore/linux/\\w+\\$([a-z_0-9]+)'");
+    /** What every command that talks to the daemon links. */
+    private static final Set<String> CONNECTION = Set.of("socket", "connect", "sendmsg", "recvmsg", "close");
+
+    @TempDir
+    Path dir;
+
+    /** The C functions {@code fdstore ARGS...} linked, run with {@code environment}; fails unless it exits 0. */
+    private Set<String> linked(Map<String, String> environment, String... args) throws Exception {
+        Path log = dir.resolve("classes-" + String.join("-", args).replaceAll("[^a-z0-9]", "_"));
+        CliRun run = CliRun.runRaw(dir, environment, List.of("-Xlog:class+init=info:file=" + log), args);
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        Set<String> functions = new TreeSet<>();
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = HOLDER.matcher(line);
+            if (m.find()) functions.add(m.group(1));
+        }
+        return functions;
+    }
+
+    private Set<String> linked(DaemonProcess daemon, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--socket", daemon.socket().toString()));
+        all.addAll(List.of(args));
+        return linked(Map.of(), all.toArray(String[]::new));
+    }
+
+    private static Set<String> connectionAnd(String... more) {
+        Set<String> functions = new TreeSet<>(CONNECTION);
+        functions.addAll(List.of(more));
+        return functions;
+    }
+
+    @Test
+    void frequentCommands_linkOnlyTheirConnectionAndWork() throws Exception {
+        Files.writeString(dir.resolve("file"), "content\n");
+        try (DaemonProcess daemon = DaemonProcess.start(dir)) {
+            assertThat(linked(daemon, "save", "-f", "file", "--name", "a")).isEqualTo(connectionAnd("open"));
+            assertThat(linked(daemon, "restore", "a")).isEqualTo(connectionAnd("pread"));
+            assertThat(linked(daemon, "list")).isEqualTo(CONNECTION);
+            assertThat(linked(daemon, "list", "--json")).isEqualTo(CONNECTION);
+            assertThat(linked(daemon, "status")).isEqualTo(CONNECTION);
+            assertThat(linked(daemon, "take", "a")).isEqualTo(connectionAnd("pread"));
+            assertThat(linked(daemon, "-s", "-f", "file")).isEqualTo(connectionAnd("open"));
+            assertThat(linked(daemon, "-r", "1", "-d", "1")).isEqualTo(connectionAnd("pread"));
+            assertThat(linked(daemon, "save", "-f", "file", "--name", "b")).isEqualTo(connectionAnd("open"));
+            assertThat(linked(daemon, "remove", "b")).isEqualTo(CONNECTION);
+            assertThat(daemon.stop()).isZero();
+        }
+    }
+
+    @Test
+    void socketFromEnvironment_linksNoUidCall() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir)) {
+            assertThat(linked(Map.of("FDSTORE_SOCKET", daemon.socket().toString()), "list")).isEqualTo(CONNECTION);
+            assertThat(daemon.stop()).isZero();
+        }
+    }
+}
