@@ -123,6 +123,14 @@ fdstore_java_args() {
   else
     fdstore_args+=(-Xshare:auto)
   fi
+  # A daemon the CLI starts (the successor of `fdstore upgrade`) runs with the daemon's cache (SelfLauncher).
+  [ "$role" = daemon ] || fdstore_daemon_cache_property "$jar"
+}
+
+fdstore_daemon_cache_property() { # JAR : adds to fdstore_args the property naming JAR's daemon cache, when fresh
+  local aot_cache
+  fdstore_aot_cache "$1" daemon
+  if [ -s "$aot_cache" ] && [ "$aot_cache" -nt "$1" ]; then fdstore_args+=("-Dfdstore.daemon.aot-cache=$aot_cache"); fi
 }
 
 # train_aot_if_stale JAVA_HOME JAR : (re)builds both AOT caches of JAR when one is missing or older than JAR, by a
