@@ -1,18 +1,12 @@
 package org.fdstore.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
-import org.fdstore.linux.internal.Libc;
 
 /**
  * Reading directories with getdents64(2), called as {@code syscall(217, ...)} (glibc's own wrapper exists only since
@@ -47,17 +41,7 @@ public final class Dirents {
     /** d_type: a whiteout. */
     public static final int DT_WHT = 14;
 
-    private static final long SYS_GETDENTS64 = 217;
     private static final int NAME_OFFSET = 19;
-    // syscall(2) is variadic. The fd and count go as JAVA_LONG (a 32-bit int would leave the upper half of the
-    // register undefined); the buffer goes as ADDRESS, also 64 bits, so that FFM keeps the segment alive and checks
-    // it is native for the duration of the call.
-    // The C function in a holder class, linked on its first call (see Libc).
-    private static final class syscall {
-        static final MethodHandle HANDLE = Libc.downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
-                Linker.Option.firstVariadicArg(1));
-    }
 
     private Dirents() {}
 
@@ -73,7 +57,7 @@ public final class Dirents {
         int n = dir.acquire();
         try {
             long count = Math.min(buffer.byteSize(), Integer.MAX_VALUE);
-            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_GETDENTS64, (long) n, buffer, count);
+            long r = Syscall.call(Syscall.GETDENTS64, n, Syscall.address(buffer), count, 0L);
             if (r < 0) throw Calls.fail("getdents64(fd " + n + ")");
             return r;
         } catch (Throwable t) {

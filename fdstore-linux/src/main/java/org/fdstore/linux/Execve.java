@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +34,6 @@ public final class Execve {
     private static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
     private static final long SIG_SETMASK = 2;
     private static final long SIG_IGN = 1;
-    /** x86_64 syscall numbers. */
-    private static final long SYS_RT_SIGACTION = 13;
-    private static final long SYS_RT_SIGPROCMASK = 14;
     /** The kernel's {@code struct sigaction} on x86_64: handler, flags, restorer, 8-byte mask. */
     private static final long KERNEL_SIGACTION_BYTES = 32;
     private static final long KERNEL_SIGSET_BYTES = 8;
@@ -56,11 +52,6 @@ public final class Execve {
     private static final class close_range {
         static final MethodHandle HANDLE =
                 Libc.downcall("close_range", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-    private static final class syscall {
-        static final MethodHandle HANDLE = Libc.downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                Linker.Option.firstVariadicArg(1));
     }
 
     private Execve() {}
@@ -105,8 +96,8 @@ public final class Execve {
             if ((int) close_range.HANDLE.invokeExact(Libc.errnoSlot(), firstOther, -1, CLOSE_RANGE_CLOEXEC) < 0) {
                 throw Calls.fail("close_range(" + firstOther + ", ~0U, CLOSE_RANGE_CLOEXEC)");
             }
-            long unmasked = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_RT_SIGPROCMASK, SIG_SETMASK,
-                    emptySet.address(), 0L, KERNEL_SIGSET_BYTES);
+            long unmasked = Syscall.call(Syscall.RT_SIGPROCMASK, SIG_SETMASK, emptySet.address(), 0L,
+                    KERNEL_SIGSET_BYTES);
             int r = (int) execve.HANDLE.invokeExact(Libc.errnoSlot(), path, args, env);
             throw Calls.fail("execve(\"" + program + "\")");
         } catch (Throwable t) {
@@ -119,8 +110,7 @@ public final class Execve {
         try {
             int dup = (int) dup3.HANDLE.invokeExact(Libc.errnoSlot(), -1, -1, 0);                 // EBADF
             int range = (int) close_range.HANDLE.invokeExact(Libc.errnoSlot(), 1, 0, 0);         // EINVAL: first > last
-            long mask = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_RT_SIGPROCMASK, SIG_SETMASK, 0L, 0L,
-                    KERNEL_SIGSET_BYTES);                                                   // no set: a query
+            long mask = Syscall.call(Syscall.RT_SIGPROCMASK, SIG_SETMASK, 0L, 0L, KERNEL_SIGSET_BYTES); // no set: a query
             try (Arena arena = Arena.ofConfined()) {
                 // An empty path: ENOENT.
                 int exec = (int) execve.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocate(1), args, env);
@@ -136,11 +126,9 @@ public final class Execve {
         MemorySegment byDefault = arena.allocate(KERNEL_SIGACTION_BYTES, 8);
         try {
             for (long signal = 1; signal <= LAST_SIGNAL; signal++) {
-                if ((long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_RT_SIGACTION, signal, 0L, old.address(),
-                        KERNEL_SIGSET_BYTES) < 0) continue;
+                if (Syscall.call(Syscall.RT_SIGACTION, signal, 0L, old.address(), KERNEL_SIGSET_BYTES) < 0) continue;
                 if (old.get(JAVA_LONG, 0) != SIG_IGN) continue;
-                if ((long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_RT_SIGACTION, signal,
-                        byDefault.address(), 0L, KERNEL_SIGSET_BYTES) < 0) {
+                if (Syscall.call(Syscall.RT_SIGACTION, signal, byDefault.address(), 0L, KERNEL_SIGSET_BYTES) < 0) {
                     throw Calls.fail("rt_sigaction(" + signal + ", SIG_DFL)");
                 }
             }

@@ -98,10 +98,6 @@ public final class Fcntl {
     static final int F_SETFL = 4;
 
     // Each C function in a holder class of its own, linked on its first call (see Libc).
-    private static final class open {
-        static final MethodHandle HANDLE = Libc.downcall("open",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    }
     private static final class openat {
         static final MethodHandle HANDLE = Libc.downcall("openat",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
@@ -121,7 +117,9 @@ public final class Fcntl {
     /** open(2) with O_CLOEXEC added; {@code mode} applies when O_CREAT is set. */
     public static Fd open(String path, int flags, int mode) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) open.HANDLE.invokeExact(Libc.errnoSlot(), arena.allocateFrom(path), flags | O_CLOEXEC, mode);
+            // openat(AT_FDCWD), as glibc's open: through syscall(2), the signature a CLI call links anyway.
+            int fd = (int) Syscall.call(Syscall.OPENAT, AT_FDCWD, Syscall.address(arena.allocateFrom(path)),
+                    flags | O_CLOEXEC, mode);
             if (fd < 0) throw Calls.fail("open(\"" + path + "\", " + OpenFlags.describe(flags) + ")");
             return Fd.adopt(fd);
         } catch (Throwable t) {

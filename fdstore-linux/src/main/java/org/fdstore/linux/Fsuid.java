@@ -1,12 +1,9 @@
 package org.fdstore.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.fdstore.linux.internal.Libc;
@@ -26,8 +23,6 @@ import org.fdstore.linux.internal.Libc;
  * refuse to run on one (IllegalStateException). Thread safe in the sense that each thread only affects itself.
  */
 public final class Fsuid {
-    private static final long SYS_GETGROUPS = 115;
-    private static final long SYS_SETGROUPS = 116;
 
     // Each C function in a holder class of its own, linked on its first call (see Libc).
     private static final class setfsuid {
@@ -35,12 +30,6 @@ public final class Fsuid {
     }
     private static final class setfsgid {
         static final MethodHandle HANDLE = Libc.downcall("setfsgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-    // syscall(2) is variadic: the number and size go as JAVA_LONG, the list as ADDRESS (64 bits, and FFM keeps the
-    // segment alive during the call).
-    private static final class syscall {
-        static final MethodHandle HANDLE = Libc.downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(1));
     }
 
     private Fsuid() {}
@@ -101,7 +90,7 @@ public final class Fsuid {
         requirePlatformThread("setgroups");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment list = gids.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, gids);
-            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_SETGROUPS, (long) gids.length, list);
+            long r = Syscall.call(Syscall.SETGROUPS, gids.length, Syscall.address(list), 0L, 0L);
             if (r < 0) throw Calls.fail("setgroups(" + gids.length + " groups, this thread)");
         } catch (Throwable t) {
             throw Calls.rethrow(t);
@@ -112,11 +101,11 @@ public final class Fsuid {
     public static int[] getThreadGroups() throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             // Only this thread changes its own groups, so the count cannot change between the two calls.
-            long count = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_GETGROUPS, 0L, MemorySegment.NULL);
+            long count = Syscall.call(Syscall.GETGROUPS, 0L, 0L, 0L, 0L);
             if (count < 0) throw Calls.fail("getgroups(this thread)");
             if (count == 0) return new int[0];
             MemorySegment list = arena.allocate(JAVA_INT, count);
-            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_GETGROUPS, count, list);
+            long r = Syscall.call(Syscall.GETGROUPS, count, Syscall.address(list), 0L, 0L);
             if (r < 0) throw Calls.fail("getgroups(this thread)");
             return list.asSlice(0, r * 4).toArray(JAVA_INT);
         } catch (Throwable t) {

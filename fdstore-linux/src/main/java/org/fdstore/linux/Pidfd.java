@@ -2,11 +2,9 @@ package org.fdstore.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.fdstore.linux.internal.Libc;
@@ -23,21 +21,10 @@ import org.fdstore.linux.internal.Libc;
  * the process.
  */
 public final class Pidfd implements AutoCloseable {
-    /** x86_64 syscall number of pidfd_send_signal. */
-    static final long SYS_PIDFD_SEND_SIGNAL = 424;
-    /** x86_64 syscall number of pidfd_open. */
-    static final long SYS_PIDFD_OPEN = 434;
-    /** x86_64 syscall number of pidfd_getfd. */
-    static final long SYS_PIDFD_GETFD = 438;
     /** getsockopt(SOL_SOCKET, SO_PEERPIDFD): a pidfd of the peer that connected (Linux 6.5). */
     static final int SO_PEERPIDFD = 77;
 
     // Each C function in a holder class of its own, linked on its first call (see Libc).
-    private static final class syscall {
-        static final MethodHandle HANDLE = Libc.downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                Linker.Option.firstVariadicArg(1));
-    }
     private static final class getsockopt {
         static final MethodHandle HANDLE = Libc.downcall("getsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -60,7 +47,7 @@ public final class Pidfd implements AutoCloseable {
      */
     public static Pidfd open(int pid) throws LinuxException {
         try {
-            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_PIDFD_OPEN, (long) pid, 0L, 0L, 0L);
+            long r = Syscall.call(Syscall.PIDFD_OPEN, pid, 0L, 0L, 0L);
             if (r < 0) throw Calls.fail("pidfd_open(" + pid + ", 0)");
             return new Pidfd(Fd.adopt((int) r), pid);
         } catch (Throwable t) {
@@ -133,7 +120,7 @@ public final class Pidfd implements AutoCloseable {
     public boolean isAlive() throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_PIDFD_SEND_SIGNAL, (long) n, 0L, 0L, 0L);
+            long r = Syscall.call(Syscall.PIDFD_SEND_SIGNAL, n, 0L, 0L, 0L);
             if (r == 0) return true;
             int errno = Libc.errno();
             if (errno == Errno.ESRCH.number()) return false;
@@ -157,8 +144,7 @@ public final class Pidfd implements AutoCloseable {
     public Fd getfd(int targetFd) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), SYS_PIDFD_GETFD, (long) n, (long) targetFd,
-                    0L, 0L);
+            long r = Syscall.call(Syscall.PIDFD_GETFD, n, targetFd, 0L, 0L);
             if (r < 0) throw Calls.fail("pidfd_getfd(" + this + ", " + targetFd + ", 0)");
             return Fd.adopt((int) r);
         } catch (Throwable t) {

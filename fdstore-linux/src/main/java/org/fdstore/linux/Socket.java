@@ -54,21 +54,9 @@ public final class Socket {
     private static final int MAX_PATH_BYTES = 107;
 
     // Each C function in a holder class of its own, linked on its first call (see Libc).
-    private static final class socket {
-        static final MethodHandle HANDLE =
-                Libc.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
     private static final class socketpair {
         static final MethodHandle HANDLE =
                 Libc.downcall("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    }
-    private static final class bind {
-        static final MethodHandle HANDLE =
-                Libc.downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-    private static final class connect {
-        static final MethodHandle HANDLE =
-                Libc.downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     }
     private static final class listen {
         static final MethodHandle HANDLE = Libc.downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -76,14 +64,6 @@ public final class Socket {
     private static final class accept4 {
         static final MethodHandle HANDLE =
                 Libc.downcall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    }
-    private static final class sendmsg {
-        static final MethodHandle HANDLE =
-                Libc.downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-    private static final class recvmsg {
-        static final MethodHandle HANDLE =
-                Libc.downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     }
     private static final class getsockname {
         static final MethodHandle HANDLE =
@@ -107,7 +87,7 @@ public final class Socket {
     /** socket(2) with SOCK_CLOEXEC added. */
     public static Fd socket(int domain, int type, int protocol) throws LinuxException {
         try {
-            int fd = (int) socket.HANDLE.invokeExact(Libc.errnoSlot(), domain, type | SOCK_CLOEXEC, protocol);
+            int fd = (int) Syscall.call(Syscall.SOCKET, domain, type | SOCK_CLOEXEC, protocol, 0L);
             if (fd < 0) throw Calls.fail("socket(" + domain + ", " + type + ")");
             return Fd.adopt(fd);
         } catch (Throwable t) {
@@ -129,12 +109,12 @@ public final class Socket {
 
     /** bind(2) to an AF_UNIX path (or {@code @name} in the abstract namespace). */
     public static void bind(Fd socket, String path) throws LinuxException {
-        addressCall(bind.HANDLE, socket, path, "bind");
+        addressCall(Syscall.BIND, socket, path, "bind");
     }
 
     /** connect(2) to an AF_UNIX path (or {@code @name}). */
     public static void connect(Fd socket, String path) throws LinuxException {
-        addressCall(connect.HANDLE, socket, path, "connect");
+        addressCall(Syscall.CONNECT, socket, path, "connect");
     }
 
     /** listen(2). */
@@ -212,7 +192,7 @@ public final class Socket {
                 acquired++;
             }
             MemorySegment msg = m.prepareSend(data, length, fds.size());
-            long r = (long) sendmsg.HANDLE.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_NOSIGNAL);
+            long r = Syscall.call(Syscall.SENDMSG, n, Syscall.address(msg), flags | MSG_NOSIGNAL, 0L);
             if (r >= 0) return r;
             if (Calls.again()) return -1;
             throw Calls.fail("sendmsg(fd " + n + ", " + fds.size() + " fds)");
@@ -250,7 +230,7 @@ public final class Socket {
         int n = socket.acquire();
         try {
             MemorySegment msg = m.prepareReceive(buffer);
-            long r = (long) recvmsg.HANDLE.invokeExact(Libc.errnoSlot(), n, msg, flags | MSG_CMSG_CLOEXEC);
+            long r = Syscall.call(Syscall.RECVMSG, n, Syscall.address(msg), flags | MSG_CMSG_CLOEXEC, 0L);
             if (r < 0) {
                 if (Calls.again()) return null;
                 throw Calls.fail("recvmsg(fd " + n + ")");
@@ -372,7 +352,7 @@ public final class Socket {
         }
     }
 
-    private static void addressCall(MethodHandle call, Fd socket, String path, String name) throws LinuxException {
+    private static void addressCall(long call, Fd socket, String path, String name) throws LinuxException {
         int n = socket.acquire();
         try (Arena arena = Arena.ofConfined()) {
             byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
@@ -386,7 +366,7 @@ public final class Socket {
             MemorySegment.copy(bytes, 0, address, JAVA_BYTE, 2, bytes.length);
             if (abstractName) address.set(JAVA_BYTE, 2, (byte) 0);
             int length = 2 + bytes.length + (abstractName ? 0 : 1);
-            int r = (int) call.invokeExact(Libc.errnoSlot(), n, address, length);
+            long r = Syscall.call(call, n, Syscall.address(address), length, 0L);
             if (r < 0) throw Calls.fail(name + "(\"" + path + "\")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);

@@ -43,9 +43,6 @@ public final class Unistd {
     private static final int MAX_LINK = 1 << 20;
 
     // Each C function in a holder class of its own, linked on its first call (see Libc).
-    private static final class close {
-        static final MethodHandle HANDLE = Libc.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
     private static final class dup2 {
         static final MethodHandle HANDLE = Libc.downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
@@ -56,10 +53,6 @@ public final class Unistd {
     private static final class write {
         static final MethodHandle HANDLE =
                 Libc.downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-    private static final class pread {
-        static final MethodHandle HANDLE =
-                Libc.downcall("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     }
     private static final class lseek {
         static final MethodHandle HANDLE =
@@ -136,7 +129,7 @@ public final class Unistd {
     /** close(2) of a raw number; only {@link Fd} calls it. Errors are ignored: the number is gone either way. */
     static void close(int fd) {
         try {
-            int ignored = (int) close.HANDLE.invokeExact(Libc.errnoSlot(), fd);
+            long ignored = Syscall.call(Syscall.CLOSE, fd, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw Calls.unexpected(t);
         }
@@ -172,8 +165,8 @@ public final class Unistd {
     public static long pread(Fd fd, MemorySegment buffer, long count, long offset) throws LinuxException {
         int n = fd.acquire();
         try {
-            long r = (long) pread.HANDLE.invokeExact(Libc.errnoSlot(), n, buffer, Math.min(count, buffer.byteSize()),
-                    offset);
+            long r = Syscall.call(Syscall.PREAD64, n, Syscall.address(buffer),
+                    Math.min(count, buffer.byteSize()), offset);
             return r >= 0 ? r : Calls.failOrAgain("pread(fd " + n + ")");
         } catch (Throwable t) {
             throw Calls.rethrow(t);

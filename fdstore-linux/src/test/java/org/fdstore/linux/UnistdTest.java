@@ -1,6 +1,7 @@
 package org.fdstore.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.security.auth.module.UnixSystem;
 import java.lang.foreign.Arena;
@@ -29,6 +30,17 @@ class UnistdTest extends LeakChecked {
     void closeDir() {
         d.close();
         arena.close();
+    }
+
+    @Test
+    void pread_intoHeapMemory_isRefusedBeforeTheCall() throws Exception {
+        // pread goes through syscall(2), which takes the buffer as an address: a heap segment has none to give.
+        try (Fd f = Fcntl.openat(d, "f", Fcntl.O_RDONLY, 0)) {
+            assertThatThrownBy(() -> Unistd.pread(f, MemorySegment.ofArray(new byte[16]), 16, 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("native memory");
+            assertThat(Unistd.lseek(f, 0, Unistd.SEEK_CUR)).isZero();
+        }
     }
 
     @Test
