@@ -34,6 +34,7 @@ class CliExitTest {
         Files.writeString(dir.resolve("file"), "content\n");
         try (DaemonProcess daemon = DaemonProcess.start(dir)) {
             String socket = daemon.socket().toString();
+            int baselineFds = daemon.fdCount();
             Traced save = fdstore("--socket", socket, "save", "-f", "file", "--name", "a");
             assertThat(save.run().exitCode()).as(save.run().toString()).isZero();
             assertThat(save.lookedUpLogger()).isFalse();
@@ -44,6 +45,8 @@ class CliExitTest {
             assertThat(remove.run().exitCode()).isEqualTo(1);
             assertThat(remove.run().stderr()).isEqualTo("fdstore remove: no entry with name \"b\" (ENOENT)\n");
             assertThat(remove.lookedUpLogger()).isFalse();
+            // A halted command's connection is closed by the kernel: the daemon holds only the entry "a" after it.
+            daemon.awaitFdCount(baselineFds + 1);
             assertThat(daemon.stop()).isZero();
         }
     }

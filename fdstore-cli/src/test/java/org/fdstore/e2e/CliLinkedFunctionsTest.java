@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fdstore.client.FdStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,7 @@ class CliLinkedFunctionsTest {
     void frequentCommands_linkOnlySyscall() throws Exception {
         Files.writeString(dir.resolve("file"), "content\n");
         try (DaemonProcess daemon = DaemonProcess.start(dir)) {
+            int baselineFds = daemon.fdCount();
             assertThat(linked(daemon, "save", "-f", "file", "--name", "a")).isEqualTo(SYSCALL_ONLY);
             assertThat(linked(daemon, "restore", "a")).isEqualTo(SYSCALL_ONLY);
             assertThat(linked(daemon, "list")).isEqualTo(SYSCALL_ONLY);
@@ -64,7 +66,15 @@ class CliLinkedFunctionsTest {
             assertThat(linked(daemon, "-r", "1", "-d", "1")).isEqualTo(SYSCALL_ONLY);
             assertThat(linked(daemon, "save", "-f", "file", "--name", "b")).isEqualTo(SYSCALL_ONLY);
             assertThat(linked(daemon, "remove", "b")).isEqualTo(SYSCALL_ONLY);
+            daemon.awaitFdCount(baselineFds + storedEntries(daemon));
             assertThat(daemon.stop()).isZero();
+        }
+    }
+
+    /** How many entries the daemon stores: each holds one of its fds. */
+    private static int storedEntries(DaemonProcess daemon) throws Exception {
+        try (FdStore client = FdStore.connect(daemon.socket().toString())) {
+            return client.list().size();
         }
     }
 

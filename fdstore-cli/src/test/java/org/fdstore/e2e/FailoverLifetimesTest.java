@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.fdstore.client.FdStore;
+import org.fdstore.protocol.DaemonStatus;
 import org.fdstore.protocol.EntryInfo;
 import org.fdstore.protocol.InspectInfo;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailoverLifetimesTest {
     private static final long HOUR_MILLIS = 3_600_000;
+    private static final Path DEV_NULL = Path.of("/dev/null");
 
     @TempDir Path dir;
 
@@ -36,9 +38,13 @@ class FailoverLifetimesTest {
             awaitClaim(store, "the claimer to own the entry", i -> i.boundPid() == claimer.pid);
             InspectInfo ttlBefore = inspect(store, "ttl");
 
-            int server = store.status().servingPid();
-            store.kill(server);
-            store.awaitServingOtherThan(server);
+            DaemonStatus before = store.status();
+            int standby = MirroredStore.pidOf(before.standbyPid());
+            // The entries are fds of /dev/null, as is each process's stdin: compared with the standby's own count.
+            int heldAsStandby = MirroredStore.fdsTo(standby, DEV_NULL);
+            assertThat(heldAsStandby).as("the standby holds both entries").isGreaterThanOrEqualTo(2);
+            store.kill(before.servingPid());
+            assertThat(store.awaitServingOtherThan(before.servingPid()).servingPid()).isEqualTo(standby);
 
             try (FdStore client = FdStore.connect(store.socket().toString())) {
                 assertThat(client.list().stream().map(EntryInfo::name)).containsExactlyInAnyOrder("ttl", "claim");
@@ -52,6 +58,9 @@ class FailoverLifetimesTest {
 
             claimer.kill();   // Seen only if the new process watches the owner its predecessor rebound the entry to.
             awaitClaim(store, "the claimer's exit to be seen after the failover", i -> i.ownerExitedAtMillis() != 0);
+            // Taking over opened no descriptor of its own to an entry's file, and closed none.
+            Await.until("the new server to hold the entries' fds it held as standby", Duration.ofSeconds(10),
+                    () -> MirroredStore.fdsTo(standby, DEV_NULL) == heldAsStandby, store::logText);
         }
     }
 
