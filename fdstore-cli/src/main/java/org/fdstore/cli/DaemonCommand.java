@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.fdstore.daemon.Daemon;
 import org.fdstore.daemon.DaemonConfig;
 import org.fdstore.daemon.continuity.StandbyLauncher;
+import org.fdstore.daemon.observe.LogLevel;
 import org.fdstore.daemon.policy.PolicyException;
 import org.fdstore.daemon.server.ServerLimits;
 import org.fdstore.protocol.SocketPath;
@@ -17,7 +18,7 @@ import sun.misc.Signal;
 
 /**
  * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--no-mirror] [--lame-duck D]
- * [--notify-socket PATH] [--busy-poll MICROSECONDS]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
+ * [--notify-socket PATH] [--busy-poll MICROSECONDS] [--log-level LEVEL]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
  * until SIGTERM; SIGHUP reloads the policy. {@code fdstore daemon --takeover} takes over from the daemon serving the
  * socket. With {@code --notify-socket} it also serves systemd's fd-store protocol (docs/systemd.md).
  */
@@ -65,6 +66,12 @@ public final class DaemonCommand implements Callable<Integer> {
                     + " wake-up across CPUs; it costs CPU only while requests keep coming.")
     int busyPollMicros = ServerLimits.DEFAULT_BUSY_POLL_MICROS;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "debug: a line per request and per entry too; info (default): lifecycle events, drops and"
+                    + " refusals; warning: only failures of the daemon itself. The audit file of --audit-log always"
+                    + " has every operation.")
+    String logLevel = LogLevel.INFO.label();
+
     @Option(names = "--takeover",
             description = "Take over from the daemon serving the socket: receive its entries, options, policy and"
                     + " listening socket, then serve in its place (what fdstore upgrade starts). The other options"
@@ -84,6 +91,13 @@ public final class DaemonCommand implements Callable<Integer> {
                     + MAX_BUSY_POLL_MICROS + " microseconds");
             return ExitCodes.USAGE;
         }
+        LogLevel level;
+        try {
+            level = LogLevel.parse(logLevel);
+        } catch (IllegalArgumentException e) {
+            System.err.println("fdstore daemon: --log-level: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         try {
             if (standby || takeover) {
                 if (standby) {
@@ -97,7 +111,7 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             DaemonConfig config = DaemonConfig.at(socket).withSecurity(policy, adminGroup, auditLog)
                     .withContinuity(!noMirror, lameDuck.toMillis()).withNotifySocket(notifySocket)
-                    .withBusyPoll(busyPollMicros);
+                    .withBusyPoll(busyPollMicros).withLogLevel(level);
             new Daemon(config, System.err).withLauncher(launcher).serve();
             return ExitCodes.OK;
         } catch (InterruptedException e) {

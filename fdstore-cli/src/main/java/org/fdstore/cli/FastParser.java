@@ -119,6 +119,7 @@ final class FastParser {
                 case "--no-mirror" -> c.noMirror = flag();
                 case "--lame-duck" -> c.lameDuck = duration(value());
                 case "--busy-poll" -> c.busyPollMicros = number(value());
+                case "--log-level" -> c.logLevel = value();
                 case "--takeover" -> c.takeover = flag();
                 case "--standby" -> c.standby = flag();
                 default -> throw NEEDS_PICOCLI;

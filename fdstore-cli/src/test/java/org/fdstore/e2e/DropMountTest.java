@@ -34,7 +34,7 @@ class DropMountTest {
         if (!"true".equals(System.getenv("CI"))) assumeTrue(root, "mounting a tmpfs needs root");
         Path mnt = dir.resolve("mnt");
         Files.createDirectory(mnt);
-        try (DaemonProcess daemon = DaemonProcess.start(dir)) {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--log-level", "debug")) {
             int baseline = daemon.fdCount();
             assertThat(run("mount", "-t", "tmpfs", "-o", "size=1m", "fdstore-test", mnt.toString()).exit()).isZero();
             try {

@@ -32,7 +32,8 @@ class FastPathTest {
     private static final int OTHER_USER = 4101;
 
     @RegisterExtension final LeakCheckedDaemon fixture = new LeakCheckedDaemon(
-            () -> PeerClasspath.newSharedDir("fastpath"), "--admin-group", Integer.toString(ADMIN_GROUP));
+            () -> PeerClasspath.newSharedDir("fastpath"), "--admin-group", Integer.toString(ADMIN_GROUP),
+            "--log-level", "debug");
 
     private FdStore connect() throws Exception {
         return fixture.connect();

@@ -40,7 +40,7 @@ final class FsMount implements AutoCloseable {
 
     /** As {@link #start}, on a store daemon with its hot standby (see {@link MirroredStore#of}). */
     static FsMount startOnMirroredStore(Path dir) throws Exception {
-        return start(dir, DaemonProcess.startMirrored(dir));
+        return start(dir, DaemonProcess.startMirrored(dir, "--log-level", "debug"));
     }
 
     private static FsMount start(Path dir, DaemonProcess store, String... options) throws Exception {

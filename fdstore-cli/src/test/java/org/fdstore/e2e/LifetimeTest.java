@@ -29,7 +29,7 @@ class LifetimeTest {
 
     @BeforeEach
     void start() throws Exception {
-        daemon = DaemonProcess.start(dir);
+        daemon = DaemonProcess.start(dir, "--log-level", "debug");
         baselineFds = daemon.fdCount();
     }
 

@@ -47,7 +47,8 @@ class SystemdNotifyRefusalTest {
                 allow gid=4300 all uid.${uid}
                 quota uid=4112 entries=1
                 """);
-        daemon = DaemonProcess.start(dir, "--policy", policy.toString(), "--notify-socket", notify.toString());
+        daemon = DaemonProcess.start(dir, "--policy", policy.toString(), "--notify-socket", notify.toString(),
+                "--log-level", "debug");
     }
 
     @AfterAll

@@ -44,7 +44,7 @@ class SystemdNotifyTest {
         pythonNotify = Scripts.copy("notify_fds.py", dir);
         Files.writeString(dir.resolve("a.txt"), "alpha");
         Files.writeString(dir.resolve("b.txt"), "bravo");
-        daemon = DaemonProcess.start(dir, "--notify-socket", notify.toString());
+        daemon = DaemonProcess.start(dir, "--notify-socket", notify.toString(), "--log-level", "debug");
     }
 
     @AfterAll

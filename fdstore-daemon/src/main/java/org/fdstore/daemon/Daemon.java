@@ -57,7 +57,7 @@ public final class Daemon {
     /** A daemon that logs to {@code logStream}. */
     public Daemon(DaemonConfig config, PrintStream logStream) {
         this.config = config;
-        this.log = new EventLog(logStream, Clock.systemUTC());
+        this.log = new EventLog(logStream, Clock.systemUTC(), config.logLevel());
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.fdstore.daemon;
 
 import java.nio.file.Path;
+import org.fdstore.daemon.observe.LogLevel;
 import org.fdstore.daemon.server.ServerLimits;
 
 /**
@@ -17,15 +18,16 @@ import org.fdstore.daemon.server.ServerLimits;
  * @param lameDuckMillis how long SIGTERM keeps serving, waiting for a successor, before the daemon stops
  * @param notifySocket where to receive sd_notify datagrams (a path, or {@code @name} in the abstract namespace);
  *                   null for none (docs/systemd.md)
+ * @param logLevel   the least a line must be to be logged (docs/cli/daemon.md)
  */
 public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
-        Path auditLog, boolean mirror, long lameDuckMillis, String notifySocket) {
+        Path auditLog, boolean mirror, long lameDuckMillis, String notifySocket, LogLevel logLevel) {
     /**
      * A daemon without policy file, admin group, audit file, mirror or notify socket, that stops at once on
      * SIGTERM.
      */
     public DaemonConfig(Path socket, int maxEntries, ServerLimits limits) {
-        this(socket, maxEntries, limits, null, null, null, false, 0, null);
+        this(socket, maxEntries, limits, null, null, null, false, 0, null, LogLevel.INFO);
     }
 
     /** A daemon on {@code socket} with default limits. */
@@ -36,24 +38,30 @@ public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Pat
     /** This configuration with a policy file, admin group and audit log (each may be null). */
     public DaemonConfig withSecurity(Path policy, String adminGroup, Path auditLog) {
         return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
-                notifySocket);
+                notifySocket, logLevel);
     }
 
     /** This configuration with a hot standby or without, and a lame-duck period for SIGTERM. */
     public DaemonConfig withContinuity(boolean mirror, long lameDuckMillis) {
         return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
-                notifySocket);
+                notifySocket, logLevel);
     }
 
     /** This configuration with a notify socket ({@code /path} or {@code @name}; null for none). */
     public DaemonConfig withNotifySocket(String notifySocket) {
         return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
-                notifySocket);
+                notifySocket, logLevel);
     }
 
     /** This configuration with the event loop polling {@code micros} after a busy turn (see {@link ServerLimits}). */
     public DaemonConfig withBusyPoll(int micros) {
         return new DaemonConfig(socket, maxEntries, limits.withBusyPollMicros(micros), policy, adminGroup, auditLog,
-                mirror, lameDuckMillis, notifySocket);
+                mirror, lameDuckMillis, notifySocket, logLevel);
+    }
+
+    /** This configuration logging lines at {@code level} and above. */
+    public DaemonConfig withLogLevel(LogLevel level) {
+        return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
+                notifySocket, level);
     }
 }

@@ -308,7 +308,7 @@ public final class Continuity implements Replication {
             log.log("standby_launched", "pid", launched.pid());
         } catch (CompletionException e) {
             Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
-            log.log("standby_launch_failed", "reason", cause.getMessage());
+            log.warning("standby_launch_failed", "reason", cause.getMessage());
         }
         launching = null;
         return true;

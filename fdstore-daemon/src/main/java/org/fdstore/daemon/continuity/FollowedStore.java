@@ -32,7 +32,7 @@ final class FollowedStore {
             server.adopt(r.id(), fd, null, r.namespace(), r.name(), r.metadata(), r.saver(), r.savedAtMillis(),
                     r.lifetime(), owner, r.boundPid(), r.ownerExitedAtMillis(), r.sharedName());
         } catch (Refusal e) {
-            log.log("adopt_failed", "id", r.id(), "reason", e.getMessage());
+            log.warning("adopt_failed", "id", r.id(), "reason", e.getMessage());
         }
     }
 

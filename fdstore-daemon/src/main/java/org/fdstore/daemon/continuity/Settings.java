@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fdstore.daemon.DaemonConfig;
+import org.fdstore.daemon.observe.LogLevel;
 import org.fdstore.daemon.server.ServerLimits;
 
 /**
@@ -30,6 +31,7 @@ final class Settings {
         m.put("mirror", Boolean.toString(config.mirror()));
         m.put("lame_duck_ms", Long.toString(config.lameDuckMillis()));
         if (config.notifySocket() != null) m.put("notify_socket", config.notifySocket());
+        m.put("log_level", config.logLevel().label());
         return m;
     }
 
@@ -47,7 +49,9 @@ final class Settings {
                 m.containsKey("policy") ? Path.of(m.get("policy")) : null, m.get("admin_group"),
                 m.containsKey("audit_log") ? Path.of(m.get("audit_log")) : null,
                 Boolean.parseBoolean(required(m, "mirror")), Long.parseLong(required(m, "lame_duck_ms")),
-                m.get("notify_socket"));
+                m.get("notify_socket"),
+                // A CONFIG from a build that predates log_level lacks it: log as a new daemon does.
+                m.containsKey("log_level") ? LogLevel.parse(m.get("log_level")) : LogLevel.INFO);
     }
 
     private static int integer(Map<String, String> m, String key) {

@@ -13,7 +13,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The audit trail: one key=value line per save, restore, take, remove, drop and expiry, with the peer's pid and
+ * The audit trail: one key=value line per save, restore, take, remove, drop and expiry (the per-entry ones at
+ * {@link LogLevel#DEBUG} when they go to the daemon's log), with the peer's pid and
  * uid, the entry, its namespace and the result; and the refused requests, at most {@link #REFUSALS_PER_WINDOW} lines
  * per uid in each {@link #WINDOW_MILLIS} window, so that a hostile peer cannot flood the log. What a window
  * suppressed is summed up in one {@code refusals_suppressed} line when it ends.
@@ -78,7 +79,7 @@ public final class AuditLog implements AutoCloseable {
             oldLog.closeBatch();   // The lines held so far belong to the old file.
             old.close();
         } catch (IOException e) {
-            log.log("audit_log_error", "file", file, "reason", e.getMessage());
+            log.warning("audit_log_error", "file", file, "reason", e.getMessage());
         }
     }
 
@@ -87,7 +88,8 @@ public final class AuditLog implements AutoCloseable {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         fileStream = new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8);
-        log = new EventLog(fileStream, Clock.systemUTC());
+        // The operator asked for an audit trail: the file has every line, whatever the daemon's log level.
+        log = new EventLog(fileStream, Clock.systemUTC(), LogLevel.DEBUG);
     }
 
     /** Closes the file, if any. */
@@ -106,13 +108,34 @@ public final class AuditLog implements AutoCloseable {
         log.closeBatch();
     }
 
-    /** Logs an operation that was carried out, or an expiry: always. */
+    /** Logs an operator's action that was carried out (a drop): always. */
     public void record(String event, Object... keysAndValues) {
         log.log(event, keysAndValues);
     }
 
+    /**
+     * Logs an operation on one entry that was carried out (save, restore, take, remove, expire): always in the
+     * file of {@code --audit-log}, at {@link LogLevel#DEBUG} in the daemon's log, where a FUSE mount's inodes would
+     * otherwise write a line each.
+     */
+    public void entry(String event, Object... keysAndValues) {
+        log.debug(event, keysAndValues);
+    }
+
     /** Logs a refused request of a peer with {@code uid}, unless that uid has used up its window. */
     public void refusal(int uid, String event, Object... keysAndValues) {
+        limited(uid, LogLevel.INFO, event, keysAndValues);
+    }
+
+    /**
+     * Logs a request that named no entry (ENOENT) as {@link #refusal} does, but at {@link LogLevel#DEBUG} in the
+     * daemon's log: a client waiting for an entry to appear asks again and again, and a miss refuses no right.
+     */
+    public void miss(int uid, String event, Object... keysAndValues) {
+        limited(uid, LogLevel.DEBUG, event, keysAndValues);
+    }
+
+    private void limited(int uid, LogLevel level, String event, Object... keysAndValues) {
         long now = clock.millis();
         Window w = windows.get(uid);
         if (w != null && now - w.start >= WINDOW_MILLIS) {
@@ -127,7 +150,8 @@ public final class AuditLog implements AutoCloseable {
         }
         if (w.logged < REFUSALS_PER_WINDOW) {
             w.logged++;
-            log.log(event, keysAndValues);
+            if (level == LogLevel.DEBUG) log.debug(event, keysAndValues);
+            else log.log(event, keysAndValues);
         } else {
             w.suppressed++;
         }

@@ -13,6 +13,8 @@ import java.time.Instant;
  * the event loop writes the lines of one turn with one write(2) rather than one per request. Outside a batch each
  * line is written at once.
  *
+ * <p>Lines below the log's {@link LogLevel} are not built at all.
+ *
  * <p>Thread safe: each line is written whole.
  */
 public final class EventLog {
@@ -21,6 +23,7 @@ public final class EventLog {
 
     private final PrintStream out;
     private final Clock clock;
+    private volatile LogLevel threshold;
     /** The lines not written yet: those of the open batch, or the one being logged. Guarded by this. */
     private final StringBuilder pending = new StringBuilder(4096);
     /** Where {@link #pending} is encoded for the write, reused. Guarded by this. */
@@ -30,14 +33,47 @@ public final class EventLog {
     private long second = Long.MIN_VALUE;
     private String secondText;
 
-    /** Logs to {@code out}, stamping lines with {@code clock}. */
+    /** Logs to {@code out} at {@link LogLevel#INFO} and above, stamping lines with {@code clock}. */
     public EventLog(PrintStream out, Clock clock) {
-        this.out = out;
-        this.clock = clock;
+        this(out, clock, LogLevel.INFO);
     }
 
-    /** Logs {@code event} with alternating keys and values; a null value is left out. */
-    public synchronized void log(String event, Object... keysAndValues) {
+    /** Logs to {@code out} at {@code threshold} and above, stamping lines with {@code clock}. */
+    public EventLog(PrintStream out, Clock clock, LogLevel threshold) {
+        this.out = out;
+        this.clock = clock;
+        this.threshold = threshold;
+    }
+
+    /** Logs lines at {@code level} and above from now on (a standby learns its server's level once following). */
+    public void threshold(LogLevel level) {
+        threshold = level;
+    }
+
+    /** Whether lines at {@code level} are written. */
+    public boolean enabled(LogLevel level) {
+        return level.compareTo(threshold) >= 0;
+    }
+
+    /**
+     * Logs a lifecycle event or a refusal ({@link LogLevel#INFO}) with alternating keys and values; a null value is
+     * left out.
+     */
+    public void log(String event, Object... keysAndValues) {
+        if (enabled(LogLevel.INFO)) append(event, keysAndValues);
+    }
+
+    /** Logs a per-request or per-entry line ({@link LogLevel#DEBUG}), as {@link #log} does. */
+    public void debug(String event, Object... keysAndValues) {
+        if (enabled(LogLevel.DEBUG)) append(event, keysAndValues);
+    }
+
+    /** Logs a failure of the daemon's own machinery ({@link LogLevel#WARNING}), as {@link #log} does. */
+    public void warning(String event, Object... keysAndValues) {
+        if (enabled(LogLevel.WARNING)) append(event, keysAndValues);
+    }
+
+    private synchronized void append(String event, Object... keysAndValues) {
         StringBuilder line = pending;
         line.append("ts=");
         appendTimestamp(line, clock.instant());

@@ -101,7 +101,7 @@ final class BulkRequests {
         for (int i = 0; i < chunks.size(); i++) {
             out.reply(c, replyType, requestId, i < chunks.size() - 1, new Reply.SavedMany(chunks.get(i)), List.of());
         }
-        store.audit.record("save_many", "conn", c.token, "pid", c.peer.pid(),
+        store.audit.entry("save_many", "conn", c.token, "pid", c.peer.pid(),
                 "uid", Integer.toUnsignedString(c.peer.uid()), "count", ids.size(),
                 "ids", ids.isEmpty() ? null : describeIds(ids), "result", "ok");
     }
@@ -165,7 +165,7 @@ final class BulkRequests {
     private void stream(Connection c, long requestId, List<Entry> entries, boolean bare, String key, Object what,
                         ReplySink out) {
         for (Entry e : entries) handler.claimInGrace(c, e);
-        store.audit.record("restore_many", "conn", c.token, "pid", c.peer.pid(),
+        store.audit.entry("restore_many", "conn", c.token, "pid", c.peer.pid(),
                 "uid", Integer.toUnsignedString(c.peer.uid()), key, what, "count", entries.size(), "result", "ok");
         out.stream(c, new RestoreStream(requestId, entries, bare));
     }

@@ -133,9 +133,10 @@ final class RequestHandler {
             if (reply != null) out.reply(c, replyType, requestId, false, reply, List.of());
         } catch (Refusal refusal) {
             closeAll(fds);
-            store.audit.refusal(c.peer.uid(), operation(request), "conn", c.token, "pid", c.peer.pid(),
-                    "uid", Integer.toUnsignedString(c.peer.uid()), "object", object(request),
-                    "result", refusal.errno().name(), "reason", refusal.getMessage());
+            Object[] line = {"conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+                "object", object(request), "result", refusal.errno().name(), "reason", refusal.getMessage()};
+            if (refusal.errno() == Errno.ENOENT) store.audit.miss(c.peer.uid(), operation(request), line);
+            else store.audit.refusal(c.peer.uid(), operation(request), line);
             out.reply(c, replyType, requestId, false, Reply.Failure.of(refusal.errno(), refusal.getMessage()), List.of());
         }
     }
@@ -177,7 +178,7 @@ final class RequestHandler {
         }
         c.version = Limits.VERSION;
         String namespace = c.access.defaultNamespace(store.policy());
-        log.log("hello", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+        log.debug("hello", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
                 "client", hello.client(), "namespace", namespace);
         long features = hello.features() & Limits.FEATURE_BARE_RESTORE;
         out.reply(c, replyType, requestId, false, new Reply.Welcome(Limits.VERSION, features, daemonPid,
@@ -267,7 +268,7 @@ final class RequestHandler {
         for (int i = 0; i < chunks.size(); i++) {
             out.reply(c, replyType, requestId, i < chunks.size() - 1, new Reply.Listed(chunks.get(i)), List.of());
         }
-        log.log("list", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+        log.debug("list", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
                 "entries", entries.size(), "result", "ok");
     }
 
@@ -280,7 +281,7 @@ final class RequestHandler {
         for (int i = 0; i < chunks.size(); i++) {
             out.reply(c, replyType, requestId, i < chunks.size() - 1, new Reply.Inspected(chunks.get(i)), List.of());
         }
-        log.log("inspect", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+        log.debug("inspect", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
                 "entries", entries.size(), "result", "ok");
     }
 
@@ -349,7 +350,7 @@ final class RequestHandler {
         } catch (LinuxException e) {
             throw new Refusal(e.errno(), "cannot open the fast-path index: " + e.getMessage());
         }
-        log.log("fastpath", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+        log.debug("fastpath", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
                 "result", "ok");
     }
 
@@ -370,7 +371,7 @@ final class RequestHandler {
 
     /** One audit line for an operation carried out on {@code entry}, with one more pair unless its value is null. */
     void audit(Connection c, String operation, Entry entry, String key, Object value) {
-        store.audit.record(operation, "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
+        store.audit.entry(operation, "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
                 "id", entry.id(), "namespace", entry.namespace(), "name", entry.name().isEmpty() ? null : entry.name(),
                 "kind", entry.kind().label(), key, value, "result", "ok");
     }

@@ -310,7 +310,7 @@ public final class Server {
                 socket = Socket.accept4(listener, Socket.SOCK_NONBLOCK);
             } catch (LinuxException e) {
                 // Out of descriptors: stop accepting for a tick rather than spin on a listener that stays readable.
-                log.log("accept_failed", "result", e.errno().name(), "reason", e.getMessage());
+                log.warning("accept_failed", "result", e.errno().name(), "reason", e.getMessage());
                 epoll.modify(listener, 0, LISTENER);
                 accepting = false;
                 return;
@@ -332,7 +332,7 @@ public final class Server {
             Connection c = new Connection(nextToken++, socket, peer, identity);
             connections.put(c.token, c);
             epoll.add(socket, Epoll.EPOLLIN, c.token);
-            log.log("connect", "conn", c.token, "pid", peer.pid(), "uid", Integer.toUnsignedString(peer.uid()),
+            log.debug("connect", "conn", c.token, "pid", peer.pid(), "uid", Integer.toUnsignedString(peer.uid()),
                     "gid", Integer.toUnsignedString(peer.gid()), "groups", identity.groups().length,
                     "cgroup", identity.cgroup().isEmpty() ? null : identity.cgroup(),
                     "verified", identity.verified());
@@ -464,7 +464,7 @@ public final class Server {
             log.log("policy_loaded", "file", policyFile.path(), "rules", policy.ruleCount(),
                     "trigger", requested ? "SIGHUP" : "change", "result", "ok");
         } catch (PolicyException e) {
-            log.log("policy_error", "file", policyFile.path(), "line", e.line(), "reason", e.getMessage(),
+            log.warning("policy_error", "file", policyFile.path(), "line", e.line(), "reason", e.getMessage(),
                     "result", "kept_previous", "previous", store.policy().source());
         }
     }
@@ -618,7 +618,7 @@ public final class Server {
         }
         queuedFds -= c.queuedFds();
         c.close();
-        log.log("disconnect", "conn", c.token, "pid", c.peer.pid(), "reason", reason);
+        log.debug("disconnect", "conn", c.token, "pid", c.peer.pid(), "reason", reason);
     }
 
     /** A polled fd of {@link #watchReadable} and what handles it. */
@@ -713,7 +713,7 @@ public final class Server {
 
         @Override
         public void reject(Connection c, int replyType, long requestId, Reply.Failure failure) {
-            log.log("protocol_error", "conn", c.token, "pid", c.peer.pid(), "uid", c.peer.uid(),
+            log.warning("protocol_error", "conn", c.token, "pid", c.peer.pid(), "uid", c.peer.uid(),
                     "result", failure.errnoName().name(), "reason", failure.message());
             reply(c, replyType, requestId, false, failure, List.of());
             disconnect(c, "protocol error");

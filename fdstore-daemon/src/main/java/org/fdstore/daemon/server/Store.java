@@ -230,7 +230,7 @@ public final class Store implements Lifetimes.Ender {
     /** A lifetime ended: logs the expiry and releases the entry. */
     @Override
     public void end(Entry entry, Expiry why) {
-        audit.record("expire", "id", entry.id(), "namespace", entry.namespace(),
+        audit.entry("expire", "id", entry.id(), "namespace", entry.namespace(),
                 "name", entry.name().isEmpty() ? null : entry.name(), "kind", entry.kind().label(),
                 "owner_pid", entry.owner().pid(), "owner_uid", Integer.toUnsignedString(entry.owner().uid()),
                 "reason", why.word(), "result", "closed");

@@ -146,12 +146,12 @@ public final class NotifyReceiver implements ReadableHandler {
         List<Entry> named = store.named(namespace, name);
         for (Entry e : named) {
             store.release(e);
-            store.audit().record("notify_remove", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
+            store.audit().entry("notify_remove", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
                     "id", e.id(), "namespace", namespace, "name", name, "kind", e.kind().label(),
                     "result", "ok");
         }
         if (named.isEmpty()) {
-            log.log("notify_remove", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
+            log.debug("notify_remove", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
                     "namespace", namespace, "name", name, "removed", 0, "result", "ok");
         }
     }
@@ -170,7 +170,7 @@ public final class NotifyReceiver implements ReadableHandler {
                 }
                 Entry entry = store.addShared(sender, fd, description, namespace, name, lifetime);
                 kept.add(fd);
-                store.audit().record("notify_store", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
+                store.audit().entry("notify_store", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
                         "id", entry.id(), "namespace", namespace, "name", name, "kind", description.kind().label(),
                         "lifetime", lifetime, "result", "ok");
             } catch (Refusal refusal) {

@@ -104,4 +104,37 @@ class EventLogTest {
 
         assertThat(file.text()).isEqualTo("ts=2026-11-24T02:00:00.123Z event=save name=café id=7\n");
     }
+
+    @Test
+    void threshold_info_leavesOutDebugLinesAndKeepsWarnings() {
+        CountingStream file = new CountingStream();
+        EventLog log = new EventLog(new PrintStream(file, true, StandardCharsets.UTF_8), CLOCK);
+
+        log.debug("save", "id", 1);
+        log.log("listening");
+        log.warning("accept_failed");
+
+        assertThat(file.text()).isEqualTo("ts=2026-11-24T02:00:00.123Z event=listening\n"
+                + "ts=2026-11-24T02:00:00.123Z event=accept_failed\n");
+    }
+
+    @Test
+    void threshold_changedToDebug_writesDebugLinesFromThenOn() {
+        CountingStream file = new CountingStream();
+        EventLog log = new EventLog(new PrintStream(file, true, StandardCharsets.UTF_8), CLOCK, LogLevel.WARNING);
+
+        log.log("listening");
+        log.threshold(LogLevel.DEBUG);
+        log.debug("save", "id", 1);
+
+        assertThat(file.text()).isEqualTo("ts=2026-11-24T02:00:00.123Z event=save id=1\n");
+    }
+
+    @Test
+    void parse_acceptsAnyCaseAndNamesTheLevelsWhenUnknown() {
+        assertThat(LogLevel.parse("Debug")).isEqualTo(LogLevel.DEBUG);
+        assertThat(LogLevel.parse("warning")).isEqualTo(LogLevel.WARNING);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LogLevel.parse("trace"))
+                .hasMessage("unknown log level \"trace\": give debug, info or warning");
+    }
 }
