@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.fdstore.daemon.server.Closer;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.protocol.Limits;
@@ -110,7 +111,7 @@ final class ChangeBatch implements AutoCloseable {
             sender.send(frame, length, fds);
             framesSent++;
         } finally {
-            owned.forEach(Fd::close);
+            Closer.closeAll(owned);
             reset();
         }
     }
@@ -122,7 +123,7 @@ final class ChangeBatch implements AutoCloseable {
 
     /** Drops what waits unsent and closes what it owns. */
     void discard() {
-        owned.forEach(Fd::close);
+        Closer.closeAll(owned);
         reset();
     }
 

@@ -396,6 +396,6 @@ final class RequestHandler {
     }
 
     static void closeAll(List<Fd> fds) {
-        fds.forEach(Fd::close);
+        Closer.closeAll(fds);
     }
 }

@@ -192,7 +192,7 @@ public final class Store implements Lifetimes.Ender {
         replication.removed(entry);
         lifetimes.forget(entry);
         if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
-        entry.fd().close();
+        Closer.close(entry.fd());
     }
 
     /** Binds an entry in its grace to the process that restored it (see {@link Lifetimes#rebind}). */
@@ -216,7 +216,7 @@ public final class Store implements Lifetimes.Ender {
             FdDescription d = description != null ? description : fd.describe();
             entry = registry.restore(id, fd, d, namespace, name, metadata, saver, savedAtMillis, lifetime, sharedName);
         } catch (Refusal | LinuxException e) {
-            fd.close();
+            Closer.close(fd);
             if (owner != null) owner.close();
             if (e instanceof Refusal r) throw r;
             throw new Refusal(((LinuxException) e).errno(), "cannot describe entry " + id + ": " + e.getMessage());
