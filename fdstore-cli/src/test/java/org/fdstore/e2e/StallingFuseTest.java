@@ -104,15 +104,20 @@ class StallingFuseTest {
         }
     }
 
-    private final ExecutorService clients = Executors.newCachedThreadPool(r -> {
+    /** Opens a client connection to the store under test. */
+    interface Connector {
+        FdStore connect() throws Exception;
+    }
+
+    private static final ExecutorService CLIENTS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "stalling-fuse-test-client");
         t.setDaemon(true);
         return t;
     });
 
     /** Runs {@code operation} and fails unless it completes within {@link #PROMPT_SECONDS}. */
-    private <T> T promptly(String what, Callable<T> operation) throws Exception {
-        Future<T> result = clients.submit(operation);
+    private static <T> T promptly(String what, Callable<T> operation) throws Exception {
+        Future<T> result = CLIENTS.submit(operation);
         try {
             return result.get(PROMPT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -125,10 +130,10 @@ class StallingFuseTest {
     }
 
     /** A whole save, restore, list, inspect and remove of an ordinary file by a client of its own. */
-    private void otherClientWorks(String name) throws Exception {
+    private static void otherClientWorks(Path dir, Connector store, String name) throws Exception {
         Path file = Files.writeString(dir.resolve(name), "content of " + name);
         promptly("another client's save, restore, list, inspect and remove of " + name, () -> {
-            try (FdStore other = fixture.connect(); Fd fd = Fcntl.open(file.toString(), Fcntl.O_RDONLY, 0)) {
+            try (FdStore other = store.connect(); Fd fd = Fcntl.open(file.toString(), Fcntl.O_RDONLY, 0)) {
                 other.save(fd, name);
                 try (Fd restored = other.restore(name)) {
                     assertThat(Stat.fstat(restored).ino()).isEqualTo(Stat.fstat(fd).ino());
@@ -151,6 +156,15 @@ class StallingFuseTest {
 
     @Test
     void saveListRemove_fileOfAStalledMount_delaysNoOtherClient() throws Exception {
+        scenario(dir, fixture::connect);
+    }
+
+    /**
+     * Mounts a {@link StallingFs} in {@code dir}; a client saves its file, inspects it, has a save of it refused and
+     * removes it, while other clients of {@code store} work on files of their own, each step within
+     * {@link #PROMPT_SECONDS}. Unmounts whatever happens.
+     */
+    static void scenario(Path dir, Connector store) throws Exception {
         boolean rootWithFuse = Unistd.getuid() == 0 && Files.isWritable(Path.of("/dev/fuse"));
         if ("true".equals(System.getenv("CI"))) assertThat(rootWithFuse).as("CI=true: needs root and /dev/fuse").isTrue();
         Assumptions.assumeTrue(rootWithFuse, "needs root and /dev/fuse");
@@ -164,7 +178,7 @@ class StallingFuseTest {
             stalled = Fcntl.open(mnt.resolve("stalled").toString(), Fcntl.O_RDONLY, 0);
             fs.armed = true;
 
-            try (FdStore toucher = fixture.connect()) {
+            try (FdStore toucher = store.connect()) {
                 Fd file = stalled;
                 long id = promptly("the save of the stalled file", () -> toucher.save(file, "stalled"));
                 InspectInfo info = promptly("inspect", () -> toucher.inspect()).stream()
@@ -172,17 +186,17 @@ class StallingFuseTest {
                 assertThat(info.entry().target()).isEqualTo(mnt.resolve("stalled").toString());
                 assertThat(info.entry().kind().label()).isEqualTo("file");
                 assertThat(info.mountPoint()).isEqualTo(mnt.toString());
-                otherClientWorks("before");
+                otherClientWorks(dir, store, "before");
 
                 // A refused request closes the fd it carried: that close is a FLUSH nobody answers.
                 assertThatThrownBy(() -> promptly("a refused save", () -> toucher.save(file, "stalled")))
                         .isInstanceOfSatisfying(FdStoreException.class,
                                 e -> assertThat(e.errno()).isEqualTo(Errno.EEXIST));
                 awaitCount("the daemon's FLUSH of the refused fd", fs.stalledFlushes);
-                otherClientWorks("during-refused-flush");
+                otherClientWorks(dir, store, "during-refused-flush");
 
                 promptly("the removal of the stalled entry", () -> toucher.remove(id));
-                otherClientWorks("during-removed-flush");
+                otherClientWorks(dir, store, "during-removed-flush");
                 assertThat(promptly("list", toucher::list)).noneMatch(e -> e.id() == id);
             }
             assertThat(fs.stalledAttrs).as("GETATTR or STATX sent while armed").hasValue(0);
@@ -197,7 +211,6 @@ class StallingFuseTest {
                 } catch (LinuxException e) {
                     // EINVAL: unmounted already, as it should be.
                 }
-                clients.shutdownNow();
             }
         }
     }

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.fdstore.daemon.server.Closer;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.protocol.Limits;
@@ -111,7 +110,7 @@ final class ChangeBatch implements AutoCloseable {
             sender.send(frame, length, fds);
             framesSent++;
         } finally {
-            Closer.closeAll(owned);
+            owned.forEach(Fd::close);
             reset();
         }
     }
@@ -123,7 +122,7 @@ final class ChangeBatch implements AutoCloseable {
 
     /** Drops what waits unsent and closes what it owns. */
     void discard() {
-        Closer.closeAll(owned);
+        owned.forEach(Fd::close);
         reset();
     }
 
