@@ -34,6 +34,7 @@ import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Mount;
 import org.fdstore.linux.Stat;
 import org.fdstore.linux.Unistd;
+import org.fdstore.protocol.DropTarget;
 import org.fdstore.protocol.InspectInfo;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A FUSE server that never answers stalls no one but the processes that wait on it: a client saves a file of such a
  * mount, and the daemon describes it, lists and inspects it, refuses a bad request that carried it, and closes it
- * when removed, while other clients' saves, restores, lists and removes complete as usual. The mount is this test's
+ * when removed or dropped, while other clients' saves, restores, lists and removes complete as usual. The mount is this test's
  * own: once armed, it answers no GETATTR, STATX or FLUSH until the test ends.
  */
 class StallingFuseTest {
@@ -195,9 +196,14 @@ class StallingFuseTest {
                 awaitCount("the daemon's FLUSH of the refused fd", fs.stalledFlushes);
                 otherClientWorks(dir, store, "during-refused-flush");
 
+                long second = promptly("a second save of the stalled file", () -> toucher.save(file, "again"));
                 promptly("the removal of the stalled entry", () -> toucher.remove(id));
                 otherClientWorks(dir, store, "during-removed-flush");
-                assertThat(promptly("list", toucher::list)).noneMatch(e -> e.id() == id);
+                // DROP waits briefly for the closes it makes, but not for a mount that already stalls one.
+                assertThat(promptly("the drop of the other stalled entry",
+                        () -> toucher.drop(new DropTarget.Id(second)))).isEqualTo(1);
+                otherClientWorks(dir, store, "after-drop");
+                assertThat(promptly("list", toucher::list)).noneMatch(e -> e.id() == id || e.id() == second);
             }
             assertThat(fs.stalledAttrs).as("GETATTR or STATX sent while armed").hasValue(0);
         } finally {

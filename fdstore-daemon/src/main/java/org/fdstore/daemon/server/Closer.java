@@ -2,10 +2,9 @@ package org.fdstore.daemon.server;
 
 import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,14 +38,18 @@ public final class Closer {
     static final long IDLE_MILLIS = 2_000;
     /** Lane of the fds whose device could not be read at all. */
     private static final long UNKNOWN_DEVICE = -1;
+    /** What {@link #laneOf} answers for an fd that closes at once. */
+    private static final long AT_ONCE = Long.MIN_VALUE;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     /** Signalled when an fd waits; idle threads await it. Lock order: LOCK only. */
     private static final Condition WORK = LOCK.newCondition();
+    /** Signalled when a close that someone awaits is done ({@link #closeAllWithin}). */
+    private static final Condition CLOSED = LOCK.newCondition();
     /** Fds to close by device, in arrival order; a device is a key only while it has some. Guarded by LOCK. */
-    private static final Map<Long, ArrayDeque<Fd>> WAITING = new LinkedHashMap<>();
-    /** Devices one of whose fds a thread is closing now. Guarded by LOCK. */
-    private static final Set<Long> CLOSING = new HashSet<>();
+    private static final Map<Long, ArrayDeque<Closing>> WAITING = new LinkedHashMap<>();
+    /** Devices one of whose fds a thread is closing now, with when that close began. Guarded by LOCK. */
+    private static final Map<Long, Long> CLOSING = new HashMap<>();
     /** Closer threads alive, and those of them waiting for work. Guarded by LOCK. */
     private static int threads;
     private static int idle;
@@ -54,18 +57,19 @@ public final class Closer {
 
     private Closer() {}
 
+    /** An fd for a closer thread, and the count of awaited closes to lower when it is closed (or null). */
+    private record Closing(Fd fd, int[] awaited) {}
+
     /** Closes {@code fd}, now or on a closer thread; the caller gives up ownership. */
     public static void close(Fd fd) {
         long device = laneOf(fd);
-        if (device == Long.MIN_VALUE) {
+        if (device == AT_ONCE) {
             fd.close();
             return;
         }
         LOCK.lock();
         try {
-            WAITING.computeIfAbsent(device, d -> new ArrayDeque<>()).add(fd);
-            if (idle > 0) WORK.signal();
-            else startThreadIfAllowed();
+            enqueue(device, new Closing(fd, null));
         } finally {
             LOCK.unlock();
         }
@@ -76,12 +80,54 @@ public final class Closer {
         for (Fd fd : fds) close(fd);
     }
 
+    /**
+     * Closes {@code fds} as {@link #closeAll} does, then waits up to {@code millis} for the closer threads to have
+     * closed them: for a request whose answer promises that the files are closed (DROP, so that the mount they
+     * pinned can be unmounted). Fds of a device whose close has already taken longer than {@code millis} (a stalled
+     * mount) are not waited for, so a stalled mount costs the caller {@code millis} at most once.
+     *
+     * @return whether every fd was closed
+     */
+    public static boolean closeAllWithin(Collection<Fd> fds, long millis) {
+        long bound = TimeUnit.MILLISECONDS.toNanos(millis);
+        int[] awaited = {0};
+        boolean skipped = false;
+        for (Fd fd : fds) {
+            long device = laneOf(fd);
+            if (device == AT_ONCE) {
+                fd.close();
+                continue;
+            }
+            LOCK.lock();
+            try {
+                Long since = CLOSING.get(device);
+                boolean stalled = since != null && System.nanoTime() - since > bound;
+                skipped |= stalled;
+                if (!stalled) awaited[0]++;
+                enqueue(device, new Closing(fd, stalled ? null : awaited));
+            } finally {
+                LOCK.unlock();
+            }
+        }
+        LOCK.lock();
+        try {
+            long left = bound;
+            while (awaited[0] > 0 && left > 0) left = CLOSED.awaitNanos(left);
+            return awaited[0] == 0 && !skipped;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     /** How many fds wait for a closer thread or are being closed by one; for tests and status. */
     public static int pending() {
         LOCK.lock();
         try {
             int n = CLOSING.size();
-            for (ArrayDeque<Fd> q : WAITING.values()) n += q.size();
+            for (ArrayDeque<Closing> q : WAITING.values()) n += q.size();
             return n;
         } finally {
             LOCK.unlock();
@@ -89,15 +135,15 @@ public final class Closer {
     }
 
     /**
-     * The device whose closer thread closes {@code fd}, or {@link Long#MIN_VALUE} if closing it cannot wait for a
-     * file system and it closes at once.
+     * The device whose closer thread closes {@code fd}, or {@link #AT_ONCE} if closing it cannot wait for a file
+     * system.
      */
     static long laneOf(Fd fd) {
         FileStat stat;
         try {
             stat = Stat.fstatNoSync(fd);
         } catch (LinuxException e) {
-            if (e.errno() == Errno.EBADF) return Long.MIN_VALUE;
+            if (e.errno() == Errno.EBADF) return AT_ONCE;
             // EACCES: a FUSE mount that refuses the daemon (no allow_other) still tells the device.
             try {
                 return Stat.deviceOf(fd);
@@ -109,7 +155,14 @@ public final class Closer {
             case Stat.S_IFREG, Stat.S_IFDIR, Stat.S_IFLNK -> true;
             default -> false;
         };
-        return fileOfAFileSystem && stat.devMajor() == 0 ? stat.dev() : Long.MIN_VALUE;
+        return fileOfAFileSystem && stat.devMajor() == 0 ? stat.dev() : AT_ONCE;
+    }
+
+    /** Queues {@code closing} on its device's lane and wakes or starts a thread. Called with LOCK held. */
+    private static void enqueue(long device, Closing closing) {
+        WAITING.computeIfAbsent(device, d -> new ArrayDeque<>()).add(closing);
+        if (idle > 0) WORK.signal();
+        else startThreadIfAllowed();
     }
 
     /** Called with LOCK held. */
@@ -121,7 +174,7 @@ public final class Closer {
 
     /** The first device with fds waiting that no thread is closing on, or null. Called with LOCK held. */
     private static Long nextDevice() {
-        for (Long device : WAITING.keySet()) if (!CLOSING.contains(device)) return device;
+        for (Long device : WAITING.keySet()) if (!CLOSING.containsKey(device)) return device;
         return null;
     }
 
@@ -144,18 +197,22 @@ public final class Closer {
                     }
                     continue;
                 }
-                ArrayDeque<Fd> queue = WAITING.get(device);
-                Fd fd = queue.poll();
+                ArrayDeque<Closing> queue = WAITING.get(device);
+                Closing closing = queue.poll();
                 if (queue.isEmpty()) WAITING.remove(device);
-                CLOSING.add(device);
+                CLOSING.put(device, System.nanoTime());
                 // This close may stall: if other devices wait and no thread is free for them, start one.
                 if (idle == 0 && nextDevice() != null) startThreadIfAllowed();
                 LOCK.unlock();
                 try {
-                    fd.close();
+                    closing.fd().close();
                 } finally {
                     LOCK.lock();
                     CLOSING.remove(device);
+                    if (closing.awaited() != null) {
+                        closing.awaited()[0]--;
+                        CLOSED.signalAll();
+                    }
                 }
                 idleUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS);
             }

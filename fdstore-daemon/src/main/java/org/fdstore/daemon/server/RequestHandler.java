@@ -41,6 +41,8 @@ import org.fdstore.protocol.Selector;
  * <p>Not thread safe: called by the event loop only.
  */
 final class RequestHandler {
+    /** How long a DROP waits for its fds to close on closer threads before it answers anyway. */
+    private static final long DROP_CLOSE_WAIT_MILLIS = 100;
     private final Store store;
     private final EventLog log;
     private final int daemonPid;
@@ -323,13 +325,13 @@ final class RequestHandler {
             }
         }
         List<Entry> dropped = new ArrayList<>(matched);
-        for (Entry e : dropped) {
-            store.release(e);
-            audit(c, "drop", e, "by", target.describe());
-        }
+        // The answer promises that the mount they pinned is free: wait (briefly, and never for a stalled mount) for
+        // the fds that close on closer threads.
+        boolean closed = store.releaseAndAwaitClose(dropped, DROP_CLOSE_WAIT_MILLIS);
+        for (Entry e : dropped) audit(c, "drop", e, "by", target.describe());
         store.audit.record("drop_request", "conn", c.token, "pid", c.peer.pid(),
                 "uid", Integer.toUnsignedString(c.peer.uid()), "target", target.describe(), "count", dropped.size(),
-                "result", "ok");
+                "fds", closed ? "closed" : "closing", "result", "ok");
         return new Reply.Dropped(dropped.size());
     }
 

@@ -54,4 +54,13 @@ class CloserTest {
         fd.close();
         assertThat(Closer.laneOf(fd)).isEqualTo(Long.MIN_VALUE);
     }
+
+    @Test
+    void closeAllWithin_filesOfAnAnonymousDevice_areClosedWhenItReturns() throws Exception {
+        Fd a = Memfd.memfdCreate("closer-a");
+        Fd b = Memfd.memfdCreate("closer-b");
+        int[] numbers = {a.number(), b.number()};
+        assertThat(Closer.closeAllWithin(java.util.List.of(a, b), 10_000)).isTrue();
+        assertThat(isOpen(numbers[0]) || isOpen(numbers[1])).isFalse();
+    }
 }
