@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -62,9 +64,12 @@ class StallingFuseTest {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger stalledFlushes = new AtomicInteger();
         final AtomicInteger stalledAttrs = new AtomicInteger();
+        /** The kinds of request that came while armed. */
+        final Set<String> armedRequests = ConcurrentHashMap.newKeySet();
 
         @Override
         public FuseReply handle(FuseRequest request) throws LinuxException {
+            if (armed) armedRequests.add(request.getClass().getSimpleName());
             return switch (request) {
                 case FuseRequest.Lookup l when l.context().nodeId() == FuseContext.ROOT_ID
                         && Arrays.equals(l.name(), NAME) -> FuseReply.entry(new FuseEntry(FILE, 1, Duration.ZERO,
@@ -205,6 +210,9 @@ class StallingFuseTest {
                 otherClientWorks(dir, store, "after-drop");
                 assertThat(promptly("list", toucher::list)).noneMatch(e -> e.id() == id || e.id() == second);
             }
+            // Describing, listing and inspecting asked the server nothing (readlink of /proc/self/fd/N is d_path);
+            // only closes reached it.
+            assertThat(fs.armedRequests).as("requests the daemon sent the stalled server").containsOnly("Flush");
             assertThat(fs.stalledAttrs).as("GETATTR or STATX sent while armed").hasValue(0);
         } finally {
             fs.release.countDown();
