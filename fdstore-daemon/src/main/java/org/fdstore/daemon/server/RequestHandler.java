@@ -196,9 +196,10 @@ final class RequestHandler {
 
     /**
      * Checks a SAVE (or one SAVE_MANY item) against everything but the store's state: name, namespace, lifetime,
-     * the right to save there, and that the fd can be described.
+     * the right to save there. Any valid fd is described, whatever its file ({@link Fd#describe}): a path readlink
+     * cannot give, or attributes a FUSE mount refuses, are said so in the description rather than refused.
      *
-     * @throws Refusal EINVAL, EACCES, or the errno of describing the fd
+     * @throws Refusal EINVAL, EACCES; EBADF for an fd already closed here
      */
     PreparedSave prepare(Connection c, Request.Save save, Fd fd) throws Refusal {
         Policy policy = store.policy();
