@@ -35,14 +35,32 @@ public record FileStat(long dev, long ino, long nlink, int mode, int uid, int gi
         return mode & 07777;
     }
 
+    /** Major number of {@link #dev()}: 0 for a file system on no block device (FUSE, NFS, tmpfs, proc...). */
+    public int devMajor() {
+        return major(dev);
+    }
+
+    /** Minor number of {@link #dev()}. */
+    public int devMinor() {
+        return minor(dev);
+    }
+
     /** Major number of {@link #rdev()}, as glibc's major(3). */
     public int rdevMajor() {
-        return (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
+        return major(rdev);
     }
 
     /** Minor number of {@link #rdev()}, as glibc's minor(3). */
     public int rdevMinor() {
-        return (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
+        return minor(rdev);
+    }
+
+    private static int major(long device) {
+        return (int) (((device >>> 8) & 0xfff) | ((device >>> 32) & ~0xfffL));
+    }
+
+    private static int minor(long device) {
+        return (int) ((device & 0xff) | ((device >>> 12) & ~0xffL));
     }
 
     /** Last access time. */

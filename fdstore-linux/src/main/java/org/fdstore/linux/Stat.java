@@ -3,6 +3,7 @@ package org.fdstore.linux;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -11,8 +12,9 @@ import java.lang.invoke.MethodHandle;
 import org.fdstore.linux.internal.Libc;
 
 /**
- * Bindings to {@code <sys/stat.h>}: fstat, fstatat, mkdirat, mknodat, fchmod, fchmodat, utimensat and futimens,
- * with the x86_64 layout of {@code struct stat} (144 bytes).
+ * Bindings to {@code <sys/stat.h>}: fstat, statx (from the cache), fstatat, mkdirat, mknodat, fchmod, fchmodat,
+ * utimensat and futimens, with the x86_64 layouts of {@code struct stat} (144 bytes) and {@code struct statx}
+ * (256 bytes).
  *
  * <p>Names are raw bytes and a {@code null} directory means AT_FDCWD, as described in {@link Fcntl}. The caller
  * keeps ownership of every {@code Fd} passed in. Thread safe. Failures throw {@link LinuxException} naming the
@@ -41,6 +43,11 @@ public final class Stat {
     public static final long UTIME_OMIT = (1L << 30) - 2;
 
     private static final long STRUCT_SIZE = 144;
+    private static final long STATX_SIZE = 256;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int AT_STATX_DONT_SYNC = 0x4000;
+    /** STATX_BASIC_STATS: the fields of struct stat. */
+    private static final int STATX_BASIC_STATS = 0x7ff;
     // Each C function in a holder class of its own, linked on its first call (see Libc).
     private static final class umask {
         static final MethodHandle HANDLE = Libc.downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -51,6 +58,10 @@ public final class Stat {
     private static final class fstatat {
         static final MethodHandle HANDLE =
                 Libc.downcall("fstatat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+    private static final class statx {
+        static final MethodHandle HANDLE = Libc.downcall("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     }
     private static final class mkdirat {
         static final MethodHandle HANDLE =
@@ -90,6 +101,44 @@ public final class Stat {
             int r = (int) fstat.HANDLE.invokeExact(Libc.errnoSlot(), n, st);
             if (r < 0) throw Calls.fail("fstat(fd " + n + ")");
             return decode(st);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * The attributes of {@code fd} as the kernel holds them, without asking the file system to refresh them:
+     * statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC). A FUSE file gets no GETATTR (a network file system no
+     * revalidation), so the call never waits for a server that does not answer. Type, device, inode and rdev are
+     * exact; size and times may be stale. Works on O_PATH fds.
+     *
+     * @throws LinuxException EBADF if {@code fd} is closed; EACCES for a file of a FUSE mount without allow_other
+     *     whose owner is not the caller (see {@link #deviceOf})
+     */
+    public static FileStat fstatNoSync(Fd fd) throws LinuxException {
+        return statxOf(fd, STATX_BASIC_STATS);
+    }
+
+    /**
+     * The device of the file system that holds {@code fd}, without asking it anything: statx with an empty mask,
+     * which even a FUSE mount that refuses the caller's fstat (EACCES) answers.
+     *
+     * @throws LinuxException EBADF if {@code fd} is closed
+     */
+    public static long deviceOf(Fd fd) throws LinuxException {
+        return statxOf(fd, 0).dev();
+    }
+
+    private static FileStat statxOf(Fd fd, int mask) throws LinuxException {
+        int n = fd.acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment stx = arena.allocate(STATX_SIZE, 8);
+            int r = (int) statx.HANDLE.invokeExact(Libc.errnoSlot(), n, arena.allocateFrom(""),
+                    AT_EMPTY_PATH | AT_STATX_DONT_SYNC, mask, stx);
+            if (r < 0) throw Calls.fail("statx(fd " + n + ", AT_STATX_DONT_SYNC)");
+            return decodeStatx(stx);
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         } finally {
@@ -303,5 +352,22 @@ public final class Stat {
                 st.get(JAVA_LONG, 96),      // st_mtim.tv_nsec
                 st.get(JAVA_LONG, 104),     // st_ctim.tv_sec
                 st.get(JAVA_LONG, 112));    // st_ctim.tv_nsec
+    }
+
+    private static FileStat decodeStatx(MemorySegment stx) {
+        return new FileStat(
+                makedev(stx.get(JAVA_INT, 136), stx.get(JAVA_INT, 140)),  // stx_dev_major, stx_dev_minor
+                stx.get(JAVA_LONG, 32),                                  // stx_ino
+                stx.get(JAVA_INT, 16) & 0xffffffffL,                    // stx_nlink
+                stx.get(JAVA_SHORT, 28) & 0xffff,                       // stx_mode
+                stx.get(JAVA_INT, 20),                                   // stx_uid
+                stx.get(JAVA_INT, 24),                                   // stx_gid
+                makedev(stx.get(JAVA_INT, 128), stx.get(JAVA_INT, 132)), // stx_rdev_major, stx_rdev_minor
+                stx.get(JAVA_LONG, 40),                                  // stx_size
+                stx.get(JAVA_INT, 4) & 0xffffffffL,                     // stx_blksize
+                stx.get(JAVA_LONG, 48),                                  // stx_blocks
+                stx.get(JAVA_LONG, 64), stx.get(JAVA_INT, 72),           // stx_atime: tv_sec i64, tv_nsec u32
+                stx.get(JAVA_LONG, 112), stx.get(JAVA_INT, 120),         // stx_mtime
+                stx.get(JAVA_LONG, 96), stx.get(JAVA_INT, 104));         // stx_ctime
     }
 }

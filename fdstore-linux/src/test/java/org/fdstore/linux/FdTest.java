@@ -73,6 +73,50 @@ class FdTest {
     }
 
     @Test
+    void describe_fileDeeperThanPathMax_saysItsPathIsUndescribable() throws Exception {
+        byte[] name = "d".repeat(250).getBytes();
+        // 20 levels of 250 bytes: a path of 5000 bytes and more, past PATH_MAX (4096). Built and removed by fd,
+        // as no path reaches the bottom.
+        java.util.ArrayDeque<Fd> dirs = new java.util.ArrayDeque<>();
+        dirs.push(Fcntl.open(dir.toString(), Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, 0));
+        try {
+            for (int level = 0; level < 20; level++) {
+                Stat.mkdirat(dirs.peek(), name, 0755);
+                dirs.push(Fcntl.openat(dirs.peek(), name, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, 0));
+            }
+            try (Fd file = Fcntl.openat(dirs.peek(), "deep", Fcntl.O_RDWR | Fcntl.O_CREAT, 0600)) {
+                assertThatThrownBy(() -> Unistd.readlink("/proc/self/fd/" + file.number()))
+                        .isInstanceOfSatisfying(LinuxException.class,
+                                e -> assertThat(e.errno()).isEqualTo(Errno.ENAMETOOLONG));
+                FdDescription d = file.describe();
+                assertThat(d.target()).isEqualTo("<undescribable: ENAMETOOLONG>");
+                assertThat(d.kind()).isEqualTo(FileKind.REGULAR);
+                assertThat(d.openFlags() & Fcntl.O_ACCMODE).isEqualTo(Fcntl.O_RDWR);
+                assertThat(d.stat().ino()).isEqualTo(Stat.fstat(file).ino());
+            }
+        } finally {
+            Unistd.unlinkat(dirs.peek(), "deep".getBytes(), 0);
+            while (dirs.size() > 1) {
+                dirs.pop().close();
+                Unistd.unlinkat(dirs.peek(), name, Fcntl.AT_REMOVEDIR);
+            }
+            dirs.pop().close();
+        }
+    }
+
+    @Test
+    void describe_closedFd_failsWithEbadf() {
+        Fd fd;
+        try (Fd open = Fcntl.open(dir.resolve("a").toString(), Fcntl.O_RDWR | Fcntl.O_CREAT, 0644)) {
+            fd = open;
+        } catch (LinuxException e) {
+            throw new AssertionError(e);
+        }
+        assertThatThrownBy(fd::describe)
+                .isInstanceOfSatisfying(LinuxException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+    }
+
+    @Test
     void describe_devFuse_isFuseConnection() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/fuse")), "/dev/fuse is absent");
         try (Fd fuse = Fcntl.open("/dev/fuse", Fcntl.O_RDWR, 0)) {

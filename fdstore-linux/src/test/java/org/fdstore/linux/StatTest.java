@@ -24,6 +24,27 @@ class StatTest extends LeakChecked {
     }
 
     @Test
+    void fstatNoSync_agreesWithFstat_onALocalFile() throws Exception {
+        Path nosync = Files.writeString(dir.resolve("nosync"), "twelve bytes");
+        try (Fd f = Fcntl.open(nosync.toString(), Fcntl.O_RDONLY, 0)) {
+            FileStat expected = Stat.fstat(f);
+            FileStat cached = Stat.fstatNoSync(f);
+            assertThat(cached).isEqualTo(expected);
+            assertThat(Stat.deviceOf(f)).isEqualTo(expected.dev());
+        }
+    }
+
+    @Test
+    void fstatNoSync_devNull_givesItsDeviceNumber() throws Exception {
+        try (Fd f = Fcntl.open("/dev/null", Fcntl.O_RDONLY, 0)) {
+            FileStat st = Stat.fstatNoSync(f);
+            assertThat(st.type()).isEqualTo(Stat.S_IFCHR);
+            assertThat(st.rdevMajor()).isEqualTo(1);
+            assertThat(st.rdevMinor()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void fstat_regularFile_fillsEveryField() throws Exception {
         Instant mtime = Instant.ofEpochSecond(1_700_000_000L, 123_456_789L);
         Files.setLastModifiedTime(file, FileTime.from(mtime));

@@ -288,9 +288,10 @@ public final class Lifetimes implements AutoCloseable {
     private void watchHangup(Track track) {
         // Regular files, directories and symlinks never hang up, and epoll refuses most of them (EPERM). Not even
         // trying matters for files on a FUSE mount, whose poll is a FUSE_POLL request: a server that never answers
-        // would stall the event loop inside epoll_ctl.
+        // would stall the event loop inside epoll_ctl. A file of unknown kind is one whose mount refused the daemon's
+        // stat, a FUSE mount: not tried either.
         switch (track.entry.kind()) {
-            case REGULAR, DIRECTORY, SYMLINK -> {
+            case REGULAR, DIRECTORY, SYMLINK, UNKNOWN -> {
                 return;
             }
             default -> { }

@@ -56,10 +56,11 @@ public final class Inspector {
             }
         }
         // Read now rather than kept per entry (16 bytes each): the device and inode of an open fd never change.
+        // From the kernel's cache: a FUSE server is not asked, so one that never answers cannot stall the loop.
         long device = 0;
         long inode = 0;
         try {
-            FileStat stat = Stat.fstat(entry.fd());
+            FileStat stat = Stat.fstatNoSync(entry.fd());
             device = stat.dev();
             inode = stat.ino();
         } catch (LinuxException e) {

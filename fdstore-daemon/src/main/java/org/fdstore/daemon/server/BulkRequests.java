@@ -62,14 +62,14 @@ final class BulkRequests {
         List<Request.Save> items = frame.items();
         for (int i = 0; i < items.size(); i++) {
             if (batch.failure != null) {
-                fds.get(i).close();
+                Closer.close(fds.get(i));
                 continue;
             }
             int index = batch.saves.size();
             try {
                 batch.saves.add(handler.prepare(c, items.get(i), fds.get(i)));
             } catch (Refusal r) {
-                fds.get(i).close();
+                Closer.close(fds.get(i));
                 batch.fail(new Refusal(r.errno(), "item " + index + ": " + r.getMessage()));
                 continue;
             }

@@ -79,7 +79,7 @@ final class Connection {
         try {
             for (Fd fd : fds) copies.add(fd.duplicate());
         } catch (LinuxException e) {
-            copies.forEach(Fd::close);
+            Closer.closeAll(copies);
             throw e;
         }
         if (outbox.isEmpty()) blockedSinceNanos = nowNanos;

@@ -41,7 +41,7 @@ final class OpenBatch {
 
     /** Closes the fds of the saves not yet stored. */
     void closeFds() {
-        saves.forEach(s -> s.fd().close());
+        saves.forEach(s -> Closer.close(s.fd()));
         saves.clear();
     }
 }

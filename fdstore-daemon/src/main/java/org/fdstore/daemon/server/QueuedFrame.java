@@ -9,6 +9,6 @@ import org.fdstore.linux.Fd;
  */
 record QueuedFrame(byte[] bytes, List<Fd> fds) {
     void closeFds() {
-        fds.forEach(Fd::close);
+        Closer.closeAll(fds);
     }
 }

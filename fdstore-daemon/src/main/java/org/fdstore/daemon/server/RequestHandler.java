@@ -41,6 +41,8 @@ import org.fdstore.protocol.Selector;
  * <p>Not thread safe: called by the event loop only.
  */
 final class RequestHandler {
+    /** How long a DROP waits for its fds to close on closer threads before it answers anyway. */
+    private static final long DROP_CLOSE_WAIT_MILLIS = 100;
     private final Store store;
     private final EventLog log;
     private final int daemonPid;
@@ -195,9 +197,10 @@ final class RequestHandler {
 
     /**
      * Checks a SAVE (or one SAVE_MANY item) against everything but the store's state: name, namespace, lifetime,
-     * the right to save there, and that the fd can be described.
+     * the right to save there. Any valid fd is described, whatever its file ({@link Fd#describe}): a path readlink
+     * cannot give, or attributes a FUSE mount refuses, are said so in the description rather than refused.
      *
-     * @throws Refusal EINVAL, EACCES, or the errno of describing the fd
+     * @throws Refusal EINVAL, EACCES; EBADF for an fd already closed here
      */
     PreparedSave prepare(Connection c, Request.Save save, Fd fd) throws Refusal {
         Policy policy = store.policy();
@@ -324,13 +327,13 @@ final class RequestHandler {
             }
         }
         List<Entry> dropped = new ArrayList<>(matched);
-        for (Entry e : dropped) {
-            store.release(e);
-            audit(c, "drop", e, "by", target.describe());
-        }
+        // The answer promises that the mount they pinned is free: wait (briefly, and never for a stalled mount) for
+        // the fds that close on closer threads.
+        boolean closed = store.releaseAndAwaitClose(dropped, DROP_CLOSE_WAIT_MILLIS);
+        for (Entry e : dropped) audit(c, "drop", e, "by", target.describe());
         store.audit.record("drop_request", "conn", c.token, "pid", c.peer.pid(),
                 "uid", Integer.toUnsignedString(c.peer.uid()), "target", target.describe(), "count", dropped.size(),
-                "result", "ok");
+                "fds", closed ? "closed" : "closing", "result", "ok");
         return new Reply.Dropped(dropped.size());
     }
 
@@ -397,6 +400,6 @@ final class RequestHandler {
     }
 
     static void closeAll(List<Fd> fds) {
-        fds.forEach(Fd::close);
+        Closer.closeAll(fds);
     }
 }

@@ -396,7 +396,7 @@ public final class Server {
 
     private void handleFrame(Connection c, Received r) {
         if (r.truncated()) {
-            r.closeFds();
+            Closer.closeAll(r.fds());
             sink.reject(c, Limits.ERROR_REPLY_TYPE, 0, Reply.Failure.of(Errno.EMSGSIZE,
                     "frame exceeds " + Limits.MAX_FRAME + " bytes"));
             return;
@@ -405,7 +405,7 @@ public final class Server {
         try {
             frame = RequestCodec.decode(inView.clear().limit((int) r.length()), r.fds().size());
         } catch (ProtocolException e) {
-            r.closeFds();
+            Closer.closeAll(r.fds());
             sink.reject(c, e.replyType(), e.requestId(), Reply.Failure.of(e.errno(), e.getMessage()));
             return;
         }
@@ -569,7 +569,7 @@ public final class Server {
         try {
             Socket.shutdownRead(c.socket);
             for (Received r; (r = Socket.recvmsg(c.socket, in, Socket.MSG_DONTWAIT)) != null && !r.endOfStream(); ) {
-                r.closeFds();
+                Closer.closeAll(r.fds());
             }
         } catch (LinuxException ignored) {
             // Truncated control data or a dead peer: nothing to discard that matters.
@@ -596,7 +596,7 @@ public final class Server {
                 MemorySegment.copy(h.bytes(), 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, h.bytes().length);
                 sink.send(h.connection(), h.bytes().length, h.fds());
             } finally {
-                h.fds().forEach(Fd::close);
+                Closer.closeAll(h.fds());
             }
         }
     }
@@ -659,7 +659,7 @@ public final class Server {
             try {
                 for (Fd fd : fds) copies.add(fd.duplicate());
             } catch (LinuxException e) {
-                copies.forEach(Fd::close);
+                Closer.closeAll(copies);
                 disconnect(c, "cannot hold a reply: " + e.getMessage());
                 return;
             }

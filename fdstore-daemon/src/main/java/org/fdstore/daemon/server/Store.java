@@ -185,14 +185,34 @@ public final class Store implements Lifetimes.Ender {
         }
     }
 
-    /** Removes {@code entry} everywhere and closes its fd (after any reply carrying it was sent or queued). */
+    /**
+     * Removes {@code entry} everywhere and closes its fd (after any reply carrying it was sent or queued), at once or
+     * on a closer thread ({@link Closer}).
+     */
     public void release(Entry entry) {
+        unstore(entry);
+        Closer.close(entry.fd());
+    }
+
+    /**
+     * Releases {@code entries} and waits up to {@code millis} for their fds to be closed (see
+     * {@link Closer#closeAllWithin}); returns whether they all were.
+     */
+    boolean releaseAndAwaitClose(List<Entry> entries, long millis) {
+        List<Fd> fds = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            unstore(entry);
+            fds.add(entry.fd());
+        }
+        return Closer.closeAllWithin(fds, millis);
+    }
+
+    private void unstore(Entry entry) {
         // Before anything may close the fd: a fast-path client racing with this sees the sequence change.
         fastPath.unpublish(entry.id());
         replication.removed(entry);
         lifetimes.forget(entry);
         if (registry.remove(entry)) quotas.credit(entry.owner().uid(), entry.namespace(), entry.metadataBytes());
-        entry.fd().close();
     }
 
     /** Binds an entry in its grace to the process that restored it (see {@link Lifetimes#rebind}). */
@@ -216,7 +236,7 @@ public final class Store implements Lifetimes.Ender {
             FdDescription d = description != null ? description : fd.describe();
             entry = registry.restore(id, fd, d, namespace, name, metadata, saver, savedAtMillis, lifetime, sharedName);
         } catch (Refusal | LinuxException e) {
-            fd.close();
+            Closer.close(fd);
             if (owner != null) owner.close();
             if (e instanceof Refusal r) throw r;
             throw new Refusal(((LinuxException) e).errno(), "cannot describe entry " + id + ": " + e.getMessage());

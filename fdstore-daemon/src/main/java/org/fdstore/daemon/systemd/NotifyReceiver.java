@@ -11,6 +11,7 @@ import org.fdstore.daemon.policy.Policy;
 import org.fdstore.daemon.policy.Right;
 import org.fdstore.daemon.registry.Entry;
 import org.fdstore.daemon.registry.Refusal;
+import org.fdstore.daemon.server.Closer;
 import org.fdstore.daemon.server.ReadableHandler;
 import org.fdstore.daemon.server.Store;
 import org.fdstore.linux.Datagram;
@@ -78,7 +79,7 @@ public final class NotifyReceiver implements ReadableHandler {
             } catch (RuntimeException e) {
                 log.log("notify_dropped", "reason", "internal error: " + e, "result", "EIO");
             } finally {
-                for (Fd fd : datagram.message().fds()) if (!kept.contains(fd)) fd.close();
+                for (Fd fd : datagram.message().fds()) if (!kept.contains(fd)) Closer.close(fd);
             }
         }
     }
