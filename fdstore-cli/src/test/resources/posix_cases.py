@@ -160,6 +160,7 @@ def root_setup():
     for name in ("sid-write", "sid-trunc", "sid-otrunc", "sid-root", "sid-chown"):
         show(f"setid {name}", lambda: (write(p("shared", name), b"x"), os.chmod(p("shared", name), 0o6777))[1])
     show("setgid group-exec", lambda: (write(p("shared", "sgid-gx"), b"x"), os.chmod(p("shared", "sgid-gx"), 0o2757))[1])
+    show("setgid no group-exec", lambda: (write(p("shared", "sgid-nx"), b"x"), os.chmod(p("shared", "sgid-nx"), 0o2747))[1])
     # One file open twice at once, with different flags, and mapped (sqlite3 and git do this)
     show("open nofollow existing", lambda: os.close(os.open(p("d3", "moved"), os.O_RDWR | os.O_NOFOLLOW)))
 
@@ -224,6 +225,7 @@ def user_b():
     show("b write a file", lambda: write(p("shared", "a-file"), b"b", os.O_WRONLY))
     show("b read a file", lambda: read(p("shared", "a-file")))
     show("b write setgid group-exec", lambda: (write(p("shared", "sgid-gx"), b"b", os.O_WRONLY | os.O_APPEND), meta(p("shared", "sgid-gx")))[1])
+    show("b write setgid no group-exec", lambda: (write(p("shared", "sgid-nx"), b"b", os.O_WRONLY | os.O_APPEND), meta(p("shared", "sgid-nx")))[1])
 
 
 def root_final():

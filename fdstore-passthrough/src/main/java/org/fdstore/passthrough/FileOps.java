@@ -4,10 +4,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.fdstore.fuse.FuseContext;
 import org.fdstore.fuse.FuseEntry;
+import org.fdstore.fuse.FopenFlags;
 import org.fdstore.fuse.FuseReply;
 import org.fdstore.fuse.FuseRequest;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Proc;
 import org.fdstore.linux.Stat;
@@ -43,6 +45,16 @@ final class FileOps {
         Inode inode = shared.inodes.get(r.context().nodeId());
         int flags = r.flags() & ~IGNORED_ON_REOPEN;
         Fd fd = Proc.withFdPath(inode.path(), path -> Fcntl.openat(null, path, flags, 0));
+        try {
+            if ((r.openFlags() & FopenFlags.REQUEST_KILL_SUIDGID) != 0) {
+                if (SetIdBits.clear(Stat.fstat(fd), r.context(), mode -> Stat.fchmod(fd, mode))) {
+                    shared.attributesChanged(inode.nodeid());
+                }
+            }
+        } catch (LinuxException e) {
+            fd.close();
+            throw e;
+        }
         return openReply(register(inode.nodeid(), fd, flags, false, r.context().unique()));
     }
 
@@ -74,19 +86,20 @@ final class FileOps {
 
     /**
      * Records an open fd as a handle, with its inode's shared backing id when passthrough applies (see
-     * {@link BackingFiles}), and saves it in the store.
+     * {@link BackingFiles}; not for set-id files, see {@link SetIdBits#any}), and saves it in the store.
      */
     Handle register(long nodeid, Fd fd, int flags, boolean directory, long unique) throws LinuxException {
         int backingId = 0;
         if (!directory) {
-            boolean regular;
+            FileStat st;
             try {
-                regular = Stat.fstat(fd).type() == Stat.S_IFREG;
+                st = Stat.fstat(fd);
             } catch (LinuxException e) {
                 fd.close();
                 throw e;
             }
-            backingId = shared.backing.acquire(nodeid, fd, regular && shared.passthrough());
+            boolean passthrough = st.type() == Stat.S_IFREG && !SetIdBits.any(st.mode()) && shared.passthrough();
+            backingId = shared.backing.acquire(nodeid, fd, passthrough);
         }
         Handle handle = new Handle(shared.handles.reserve(), nodeid, fd, flags, backingId, directory,
                 unique & ~FuseContext.UNIQUE_RESEND);
@@ -104,7 +117,13 @@ final class FileOps {
 
     FuseReply write(FuseRequest.Write r) throws LinuxException {
         Handle handle = shared.handles.get(r.fh());
-        return FuseReply.written(Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset()));
+        long written = Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset());
+        if ((r.writeFlags() & FuseRequest.Write.WRITE_KILL_SUIDGID) != 0) {
+            if (SetIdBits.clear(Stat.fstat(handle.fd()), r.context(), mode -> Stat.fchmod(handle.fd(), mode))) {
+                shared.attributesChanged(handle.nodeid());
+            }
+        }
+        return FuseReply.written(written);
     }
 
     /**
