@@ -2,9 +2,9 @@ package org.fdstore.passthrough;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.fdstore.fuse.FopenFlags;
 import org.fdstore.fuse.FuseContext;
 import org.fdstore.fuse.FuseEntry;
-import org.fdstore.fuse.FopenFlags;
 import org.fdstore.fuse.FuseReply;
 import org.fdstore.fuse.FuseRequest;
 import org.fdstore.linux.Fcntl;
@@ -16,10 +16,10 @@ import org.fdstore.linux.Stat;
 import org.fdstore.linux.Unistd;
 
 /**
- * Open files. A regular file opens with kernel passthrough: its fd is registered as a backing file
- * (FUSE_DEV_IOC_BACKING_OPEN) and the kernel reads, writes and maps it directly, without this daemon, which keeps
- * working while no daemon runs. The open fd is kept in the store under the handle number, so a successor can still
- * fsync, flush and release it.
+ * Open files. A regular file opens with kernel passthrough: its inode's first open registers a backing file
+ * (FUSE_DEV_IOC_BACKING_OPEN), which every open of the inode then shares ({@link BackingFiles}), and the kernel reads,
+ * writes and maps it directly, without this daemon, which keeps working while no daemon runs. The open fd is kept in
+ * the store under the handle number, so a successor can still fsync, flush and release it.
  */
 final class FileOps {
     /**

@@ -126,9 +126,9 @@ public final class PassthroughMount implements AutoCloseable {
         InitResult init = InitResult.fromBytes(recovered.device().entry().metadata());
         Fd device = recovered.device().fd();
         FuseSession session = FuseSession.takeover(device, init, mountpoint, new PassthroughFs(shared));
+        shared.serving(session);
         // Resend first: only what the previous server read comes back. After start, requests our own readers had
         // just taken would come back too, and be handled twice.
-        shared.serving(session);
         session.resend();
         session.start(readers);
         boolean upgrade = state.handoff();

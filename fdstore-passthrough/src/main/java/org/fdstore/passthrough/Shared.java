@@ -13,11 +13,12 @@ import org.fdstore.linux.LinuxException;
  * <p>Thread safe.
  */
 final class Shared {
+    private static final System.Logger LOG = System.getLogger("fdstore.passthrough");
+
     final InodeTable inodes;
     final HandleTable handles;
     final MountStore store;
     final BackingFiles backing = new BackingFiles(new Connection());
-    private static final System.Logger LOG = System.getLogger("fdstore.passthrough");
     private volatile Fd device;
     private volatile FuseSession session;
     private volatile boolean passthrough;
