@@ -10,8 +10,11 @@ are left out: they differ by design.
 import errno
 import mmap
 import os
+import shutil
 import stat
+import subprocess
 import sys
+import time
 
 root, phase = sys.argv[1], sys.argv[2]
 USER_A, USER_B, GROUP_X = 1001, 1002, 1234
@@ -185,6 +188,26 @@ def root_setup():
             os.close(r)
             os.close(w)
     show("two opens and mmap", two_opens)
+
+    def exec_twice():
+        shutil.copy("/bin/sleep", p("sleeper"))
+        os.chmod(p("sleeper"), 0o755)
+        runs = [subprocess.Popen([p("sleeper"), "30"]) for _ in range(2)]
+        try:
+            deadline = time.monotonic() + 20
+            while not all(os.path.realpath(f"/proc/{r.pid}/exe").endswith("/sleeper") for r in runs):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the two runs did not exec")
+                time.sleep(0.01)
+            try:
+                busy = os.close(os.open(p("sleeper"), os.O_WRONLY))
+            except OSError as e:
+                busy = errno.errorcode[e.errno]
+        finally:
+            for r in runs:
+                r.terminate()
+        return [r.wait() for r in runs], busy
+    show("exec by two processes, then open for write", exec_twice)
 
 
 def user_a():
