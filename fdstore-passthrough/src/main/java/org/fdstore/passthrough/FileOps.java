@@ -2,26 +2,31 @@ package org.fdstore.passthrough;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.fdstore.fuse.FopenFlags;
 import org.fdstore.fuse.FuseContext;
 import org.fdstore.fuse.FuseEntry;
 import org.fdstore.fuse.FuseReply;
 import org.fdstore.fuse.FuseRequest;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
-import org.fdstore.linux.Ioctl;
 import org.fdstore.linux.Proc;
 import org.fdstore.linux.Stat;
 import org.fdstore.linux.Unistd;
 
 /**
- * Open files. A regular file opens with kernel passthrough: its fd is registered as a backing file
- * (FUSE_DEV_IOC_BACKING_OPEN) and the kernel reads, writes and maps it directly, without this daemon, which keeps
- * working while no daemon runs. The open fd is kept in the store under the handle number, so a successor can still
- * fsync, flush and release it.
+ * Open files. A regular file opens with kernel passthrough: its inode's first open registers a backing file
+ * (FUSE_DEV_IOC_BACKING_OPEN), which every open of the inode then shares ({@link BackingFiles}), and the kernel reads,
+ * writes and maps it directly, without this daemon, which keeps working while no daemon runs. The open fd is kept in
+ * the store under the handle number, so a successor can still fsync, flush and release it.
  */
 final class FileOps {
-    private static final int IGNORED_ON_REOPEN = Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY;
+    /**
+     * Flags that applied to the name the kernel has already resolved. O_NOFOLLOW would refuse the /proc/self/fd
+     * link a re-open goes through (ELOOP: sqlite3 opens its database with it).
+     */
+    private static final int IGNORED_ON_REOPEN = Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_NOFOLLOW;
     private static final int FOPEN_KEEP_CACHE = 1 << 1;
     private static final int MAX_READ = 1 << 20;
     /** Each reader thread reads into its own buffer; the reply is written before the thread takes the next request. */
@@ -40,6 +45,16 @@ final class FileOps {
         Inode inode = shared.inodes.get(r.context().nodeId());
         int flags = r.flags() & ~IGNORED_ON_REOPEN;
         Fd fd = Proc.withFdPath(inode.path(), path -> Fcntl.openat(null, path, flags, 0));
+        try {
+            if ((r.openFlags() & FopenFlags.REQUEST_KILL_SUIDGID) != 0) {
+                if (SetIdBits.clear(Stat.fstat(fd), r.context(), mode -> Stat.fchmod(fd, mode))) {
+                    shared.attributesChanged(inode.nodeid());
+                }
+            }
+        } catch (LinuxException e) {
+            fd.close();
+            throw e;
+        }
         return openReply(register(inode.nodeid(), fd, flags, false, r.context().unique()));
     }
 
@@ -69,16 +84,22 @@ final class FileOps {
                 : FuseReply.create(entry, handle.fh(), FOPEN_KEEP_CACHE);
     }
 
-    /** Records an open fd as a handle, with a backing id when passthrough applies, and saves it in the store. */
+    /**
+     * Records an open fd as a handle, with its inode's shared backing id when passthrough applies (see
+     * {@link BackingFiles}; not for set-id files, see {@link SetIdBits#any}), and saves it in the store.
+     */
     Handle register(long nodeid, Fd fd, int flags, boolean directory, long unique) throws LinuxException {
         int backingId = 0;
-        try {
-            if (!directory && shared.passthrough() && (Stat.fstat(fd).type() == Stat.S_IFREG)) {
-                backingId = Ioctl.backingOpen(shared.device(), fd);
+        if (!directory) {
+            FileStat st;
+            try {
+                st = Stat.fstat(fd);
+            } catch (LinuxException e) {
+                fd.close();
+                throw e;
             }
-        } catch (LinuxException e) {
-            fd.close();
-            throw e;
+            boolean passthrough = st.type() == Stat.S_IFREG && !SetIdBits.any(st.mode()) && shared.passthrough();
+            backingId = shared.backing.acquire(nodeid, fd, passthrough);
         }
         Handle handle = new Handle(shared.handles.reserve(), nodeid, fd, flags, backingId, directory,
                 unique & ~FuseContext.UNIQUE_RESEND);
@@ -96,19 +117,27 @@ final class FileOps {
 
     FuseReply write(FuseRequest.Write r) throws LinuxException {
         Handle handle = shared.handles.get(r.fh());
-        return FuseReply.written(Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset()));
+        long written = Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset());
+        if ((r.writeFlags() & FuseRequest.Write.WRITE_KILL_SUIDGID) != 0) {
+            if (SetIdBits.clear(Stat.fstat(handle.fd()), r.context(), mode -> Stat.fchmod(handle.fd(), mode))) {
+                shared.attributesChanged(handle.nodeid());
+            }
+        }
+        return FuseReply.written(written);
     }
 
-    void release(long fh) throws LinuxException {
+    /**
+     * RELEASE and RELEASEDIR. The store's removal of the handle is sent (and so durable) before its backing id can be
+     * closed: a crash in between leaves a registered id that no stored handle names (a kernel reference until the
+     * connection ends), never a stored handle whose id is gone, which a successor would hand to the next open.
+     */
+    void release(long fh) {
         Handle handle = shared.handles.remove(fh);
         if (handle == null) return;
-        try {
-            if (handle.backingId() > 0) Ioctl.backingClose(shared.device(), handle.backingId());
-        } finally {
-            handle.fd().close();
-            shared.store.dropHandle(fh);
-            shared.handles.release(fh);
-        }
+        shared.store.dropHandle(fh);
+        handle.fd().close();
+        if (!handle.directory()) shared.backing.release(handle.nodeid(), handle.backingId());
+        shared.handles.release(fh);
     }
 
     /** FLUSH: closing a duplicate releases the POSIX locks the closing process held, as close(2) would. */

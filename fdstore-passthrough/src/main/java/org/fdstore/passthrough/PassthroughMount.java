@@ -72,6 +72,7 @@ public final class PassthroughMount implements AutoCloseable {
             Shared shared = new Shared(inodes, new HandleTable(), mountStore);
             FuseSession session = FuseSession.mount(id.mountpoint(), "fdstore:" + source.toAbsolutePath(), "fdstore",
                     options.withAllowOther().withDefaultPermissions(), new PassthroughFs(shared));
+            shared.serving(session);
             session.start(readers);
             InitResult init = session.awaitInit(INIT_TIMEOUT);
             mountStore.saveMount(session.device(), init.toBytes(), state.fd());
@@ -115,13 +116,17 @@ public final class PassthroughMount implements AutoCloseable {
             if (state.lookups(nodeid) > 0 && !recovered.inodes().containsKey(nodeid)) state.lookups(nodeid, 0);
         }
         HandleTable handles = new HandleTable();
-        for (Map.Entry<Long, Restored> e : recovered.handles().entrySet()) {
-            handles.put(Handle.fromStore(e.getKey(), e.getValue().fd(), e.getValue().entry().metadata()));
-        }
         Shared shared = new Shared(inodes, handles, mountStore);
+        for (Map.Entry<Long, Restored> e : recovered.handles().entrySet()) {
+            Handle handle = Handle.fromStore(e.getKey(), e.getValue().fd(), e.getValue().entry().metadata());
+            handles.put(handle);
+            // Handles sharing a backing id are counted again: the next open reuses it, the last release closes it.
+            if (!handle.directory()) shared.backing.adopt(handle.nodeid(), handle.backingId());
+        }
         InitResult init = InitResult.fromBytes(recovered.device().entry().metadata());
         Fd device = recovered.device().fd();
         FuseSession session = FuseSession.takeover(device, init, mountpoint, new PassthroughFs(shared));
+        shared.serving(session);
         // Resend first: only what the previous server read comes back. After start, requests our own readers had
         // just taken would come back too, and be handled twice.
         session.resend();
