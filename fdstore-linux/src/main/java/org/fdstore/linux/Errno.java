@@ -59,6 +59,7 @@ public enum Errno {
     EOVERFLOW(75, "Value too large for defined data type"),
     ENOTUNIQ(76, "Name not unique on network"),
     EILSEQ(84, "Invalid or incomplete multibyte or wide character"),
+    EUSERS(87, "Too many users"),
     ENOTSOCK(88, "Socket operation on non-socket"),
     EDESTADDRREQ(89, "Destination address required"),
     EMSGSIZE(90, "Message too long"),
