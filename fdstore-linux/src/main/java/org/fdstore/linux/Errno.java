@@ -75,6 +75,7 @@ public enum Errno {
     ENOBUFS(105, "No buffer space available"),
     EISCONN(106, "Transport endpoint is already connected"),
     ENOTCONN(107, "Transport endpoint is not connected"),
+    ETOOMANYREFS(109, "Too many references: cannot splice"),
     ETIMEDOUT(110, "Connection timed out"),
     ECONNREFUSED(111, "Connection refused"),
     EALREADY(114, "Operation already in progress"),
