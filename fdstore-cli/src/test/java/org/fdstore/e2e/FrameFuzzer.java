@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.fdstore.linux.Epoll;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
@@ -23,7 +24,9 @@ import org.fdstore.protocol.Limits;
  * A hostile local client in a process of its own (run as an unprivileged uid by {@link FrameFuzzTest}): over up to
  * eight connections at once it sends {@link FuzzFrames}' malformed, mutated, oversize and valid frames with 0 to 253
  * attached fds or wrong fd counts, leaves multi-frame requests open, reads some replies and not others, and closes
- * connections abruptly.
+ * connections abruptly. After most frames it waits (up to a second) for the daemon's answer or hang-up, so that the
+ * frames it counts are frames the daemon read, rather than frames queued behind one that cost the connection, and
+ * counts the answers by errno ({@code answer_ok}, {@code answer_EPROTO}, ...).
  *
  * <p>Commands on stdin, one per line: {@code run N} sends N frames, then closes every connection and answers
  * {@code done KEY=COUNT...} (the counts so far); end of input exits. Arguments: SOCKET SEED.
@@ -39,6 +42,7 @@ public final class FrameFuzzer {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(Limits.MAX_FRAME + 8192L, 8);
     private final Map<String, Long> counts = new TreeMap<>();
+    private final Epoll epoll = Epoll.create(1);
 
     private FrameFuzzer(String socket, long seed) throws LinuxException {
         this.socket = socket;
@@ -77,19 +81,33 @@ public final class FrameFuzzer {
             int announced = random.nextInt(4) == 0 ? attached : random.nextInt(Limits.MAX_FDS_PER_FRAME + 8);
             send(slot, "fd_count", frames.withFdCount(announced), fds(attached));
         } else if (kind < 55) send(slot, "many_fds", frames.valid(), fds(manyOrFew()));
-        else if (kind < 60) send(slot, "fds_without_frame", new byte[random.nextInt(Limits.HEADER_SIZE)], fds(1
-                + random.nextInt(Limits.MAX_FDS_PER_FRAME)));
+        else if (kind < 60) send(slot, "fds_without_frame", new byte[random.nextInt(Limits.HEADER_SIZE)],
+                fds(Math.max(1, manyOrFew())));
         else if (kind < 62) send(slot, "oversize", frames.oversize(), fds(random.nextInt(2)));
         else if (kind < 70) {
             int items = random.nextInt(3) == 0 ? 0 : Math.max(1, manyOrFew());
             send(slot, "open_multi_frame", frames.openMultiFrame(items), fds(items));
+            return;
         } else if (kind < 97) send(slot, "valid", frames.valid(), fds(random.nextInt(10) == 0 ? 1 : 0));
         else {
             count("abrupt_close");
             close(slot);
             return;
         }
-        if (open[slot] != null && random.nextBoolean()) drain(slot);
+        // Now and then frames go out back to back, unanswered: pipelined, and replies left to queue up.
+        if (open[slot] != null && random.nextInt(10) != 0) awaitAnswer(slot);
+    }
+
+    /** Waits up to a second for an answer or a hang-up on {@code slot}, then reads what came. */
+    private void awaitAnswer(int slot) throws LinuxException {
+        epoll.add(open[slot], Epoll.EPOLLIN, slot);
+        int ready = epoll.await(1000);
+        epoll.remove(open[slot]);
+        if (ready == 0) {
+            count("no_answer");
+            return;
+        }
+        drain(slot);
     }
 
     private boolean connect(int slot) throws LinuxException {
@@ -140,7 +158,7 @@ public final class FrameFuzzer {
                     close(slot);
                     return;
                 }
-                count("replies");
+                count(r.length() >= Limits.HEADER_SIZE + 4 ? "answer_" + answer() : "answer_short");
             }
         } catch (LinuxException e) {
             if (e.errno() != Errno.ECONNRESET) count("recv_" + e.errno().name());
@@ -154,6 +172,12 @@ public final class FrameFuzzer {
      */
     private int manyOrFew() {
         return random.nextInt(4) == 0 ? random.nextInt(Limits.MAX_FDS_PER_FRAME + 1) : random.nextInt(4);
+    }
+
+    /** The errno name of the reply in {@link #buffer}, or {@code ok}. */
+    private String answer() {
+        int errno = buffer.get(ValueLayout.JAVA_INT_UNALIGNED, Limits.HEADER_SIZE);
+        return errno == 0 ? "ok" : Errno.of(errno).name();
     }
 
     private List<Fd> fds(int n) {
