@@ -18,7 +18,8 @@ import sun.misc.Signal;
 
 /**
  * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--no-mirror] [--lame-duck D]
- * [--notify-socket PATH] [--busy-poll MICROSECONDS] [--log-level LEVEL]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
+ * [--notify-socket PATH] [--busy-poll MICROSECONDS] [--max-connections N] [--max-connections-per-uid N]
+ * [--notify-rate N] [--log-level LEVEL]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
  * until SIGTERM; SIGHUP reloads the policy. {@code fdstore daemon --takeover} takes over from the daemon serving the
  * socket. With {@code --notify-socket} it also serves systemd's fd-store protocol (docs/systemd.md).
  */
@@ -72,6 +73,20 @@ public final class DaemonCommand implements Callable<Integer> {
                     + " has every operation.")
     String logLevel = LogLevel.INFO.label();
 
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Clients connected at once (default 512); more are told EAGAIN and closed.")
+    int maxConnections = ServerLimits.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--max-connections-per-uid", paramLabel = "N",
+            description = "Clients of one uid connected at once (default: a quarter of --max-connections; root and"
+                    + " the daemon's uid are not limited); more are told EUSERS and closed.")
+    int maxConnectionsPerUid;
+
+    @Option(names = "--notify-rate", paramLabel = "N",
+            description = "sd_notify datagrams carried out per uid per second (default 200); the rest are dropped"
+                    + " with their fds, and logged once a second.")
+    int notifyRate = ServerLimits.DEFAULT_NOTIFY_PER_SECOND;
+
     @Option(names = "--takeover",
             description = "Take over from the daemon serving the socket: receive its entries, options, policy and"
                     + " listening socket, then serve in its place (what fdstore upgrade starts). The other options"
@@ -89,6 +104,13 @@ public final class DaemonCommand implements Callable<Integer> {
         if (busyPollMicros < 0 || busyPollMicros > MAX_BUSY_POLL_MICROS) {
             System.err.println("fdstore daemon: --busy-poll " + busyPollMicros + " is out of range: give 0 to "
                     + MAX_BUSY_POLL_MICROS + " microseconds");
+            return ExitCodes.USAGE;
+        }
+        if (maxConnections < 1 || maxConnectionsPerUid < 0 || maxConnectionsPerUid > maxConnections
+                || notifyRate < 1) {
+            System.err.println("fdstore daemon: --max-connections " + maxConnections + ", --max-connections-per-uid "
+                    + maxConnectionsPerUid + ", --notify-rate " + notifyRate + ": give at least 1 connection, at"
+                    + " most that many per uid (0: a quarter), and at least 1 datagram per second");
             return ExitCodes.USAGE;
         }
         LogLevel level;
@@ -111,7 +133,8 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             DaemonConfig config = DaemonConfig.at(socket).withSecurity(policy, adminGroup, auditLog)
                     .withContinuity(!noMirror, lameDuck.toMillis()).withNotifySocket(notifySocket)
-                    .withBusyPoll(busyPollMicros).withLogLevel(level);
+                    .withBusyPoll(busyPollMicros).withFairShare(maxConnections, maxConnectionsPerUid, notifyRate)
+                    .withLogLevel(level);
             new Daemon(config, System.err).withLauncher(launcher).serve();
             return ExitCodes.OK;
         } catch (InterruptedException e) {

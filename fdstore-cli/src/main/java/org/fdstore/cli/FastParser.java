@@ -120,6 +120,9 @@ final class FastParser {
                 case "--lame-duck" -> c.lameDuck = duration(value());
                 case "--busy-poll" -> c.busyPollMicros = number(value());
                 case "--log-level" -> c.logLevel = value();
+                case "--max-connections" -> c.maxConnections = number(value());
+                case "--max-connections-per-uid" -> c.maxConnectionsPerUid = number(value());
+                case "--notify-rate" -> c.notifyRate = number(value());
                 case "--takeover" -> c.takeover = flag();
                 case "--standby" -> c.standby = flag();
                 default -> throw NEEDS_PICOCLI;

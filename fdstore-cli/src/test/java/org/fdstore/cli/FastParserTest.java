@@ -83,6 +83,7 @@ class FastParserTest {
                 List.of("save", "-f", "some file", "--ttl", "PT5S"),
                 List.of("daemon", "--policy", "/p", "--admin-group", "wheel", "--audit-log", "/l", "--no-mirror",
                         "--lame-duck", "0", "--notify-socket", "/n", "--socket", "/s", "--log-level", "debug"),
+                List.of("daemon", "--max-connections", "64", "--max-connections-per-uid", "8", "--notify-rate", "50"),
                 List.of("daemon", "--standby", "--socket", "/s"),
                 List.of("daemon", "--takeover"),
                 List.of("-s", "-r", "1", "-d", "2", "-r", "db", "-f", "x", "--socket", "/a"),

@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.fdstore.client.FdStoreException;
 import org.fdstore.protocol.Selector;
 import org.junit.jupiter.api.Test;
@@ -250,8 +252,8 @@ class MainTest {
         Path policy = dir.resolve("policy");
         Files.writeString(policy, "allow any all uid.${uid}\nallow uid=0 fly x\n");
         Path log = dir.resolve("log");
-        java.io.PrintStream saved = System.err;
-        try (java.io.PrintStream capture = new java.io.PrintStream(log.toFile(), StandardCharsets.UTF_8)) {
+        PrintStream saved = System.err;
+        try (PrintStream capture = new PrintStream(log.toFile(), StandardCharsets.UTF_8)) {
             System.setErr(capture);
             assertThat(run("daemon", "--socket", dir.resolve("d.sock").toString(), "--policy", policy.toString()))
                     .isEqualTo(100);
@@ -265,18 +267,32 @@ class MainTest {
 
     @Test
     void daemon_busyPollOutOfRange_exits100NamingTheRangeAndBindsNothing() throws Exception {
+        assertThat(daemonUsageError("--busy-poll", "5000"))
+                .isEqualTo("fdstore daemon: --busy-poll 5000 is out of range: give 0 to 1000 microseconds\n");
+    }
+
+    @Test
+    void daemon_perUidConnectionsOverTheTotal_exits100NamingTheLimitsAndBindsNothing() throws Exception {
+        assertThat(daemonUsageError("--max-connections", "8", "--max-connections-per-uid", "9"))
+                .isEqualTo("fdstore daemon: --max-connections 8, --max-connections-per-uid 9, --notify-rate 200:"
+                        + " give at least 1 connection, at most that many per uid (0: a quarter), and at least 1"
+                        + " datagram per second\n");
+    }
+
+    /** Runs {@code fdstore daemon} with {@code options}, which must exit 100 binding nothing; returns its stderr. */
+    private String daemonUsageError(String... options) throws Exception {
         Path log = dir.resolve("log");
-        java.io.PrintStream saved = System.err;
-        try (java.io.PrintStream capture = new java.io.PrintStream(log.toFile(), StandardCharsets.UTF_8)) {
+        List<String> args = new ArrayList<>(List.of("daemon", "--socket", dir.resolve("d.sock").toString()));
+        args.addAll(List.of(options));
+        PrintStream saved = System.err;
+        try (PrintStream capture = new PrintStream(log.toFile(), StandardCharsets.UTF_8)) {
             System.setErr(capture);
-            assertThat(run("daemon", "--socket", dir.resolve("d.sock").toString(), "--busy-poll", "5000"))
-                    .isEqualTo(100);
+            assertThat(run(args.toArray(String[]::new))).isEqualTo(100);
         } finally {
             System.setErr(saved);
         }
-        assertThat(Files.readString(log))
-                .isEqualTo("fdstore daemon: --busy-poll 5000 is out of range: give 0 to 1000 microseconds\n");
         assertThat(Files.exists(dir.resolve("d.sock"))).as("nothing was bound").isFalse();
+        return Files.readString(log);
     }
 
     @Test

@@ -241,7 +241,8 @@ public final class Daemon {
              NotifySocket notify = openNotifySocket(activation, takeover != null)) {
             if (notify != null) {
                 NotifyState state = new NotifyState(notify.name());
-                s.watchReadable(notify.fd(), new NotifyReceiver(notify.fd(), s.store(), log, state));
+                s.watchReadable(notify.fd(), new NotifyReceiver(notify.fd(), s.store(), log, state,
+                        config.limits().notifyPerSecond()));
                 s.addStatusSource(state::describe);
                 notifyState = state;
             }

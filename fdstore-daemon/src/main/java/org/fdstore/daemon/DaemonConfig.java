@@ -53,6 +53,17 @@ public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Pat
                 notifySocket, logLevel);
     }
 
+    /**
+     * This configuration with {@code max} connections in all, {@code perUid} per uid (0: a quarter of {@code max})
+     * and {@code notifyPerSecond} sd_notify datagrams per uid per second (see {@link ServerLimits}).
+     *
+     * @throws IllegalArgumentException if a number is out of range
+     */
+    public DaemonConfig withFairShare(int max, int perUid, int notifyPerSecond) {
+        return new DaemonConfig(socket, maxEntries, limits.withFairShare(max, perUid, notifyPerSecond), policy,
+                adminGroup, auditLog, mirror, lameDuckMillis, notifySocket, logLevel);
+    }
+
     /** This configuration with the event loop polling {@code micros} after a busy turn (see {@link ServerLimits}). */
     public DaemonConfig withBusyPoll(int micros) {
         return new DaemonConfig(socket, maxEntries, limits.withBusyPollMicros(micros), policy, adminGroup, auditLog,

@@ -25,6 +25,8 @@ final class Settings {
         m.put("max_queued_fds", Integer.toString(config.limits().maxQueuedFds()));
         m.put("slow_client_ms", Long.toString(config.limits().slowClientMillis()));
         m.put("busy_poll_us", Integer.toString(config.limits().busyPollMicros()));
+        m.put("connections_per_uid", Integer.toString(config.limits().connectionsPerUid()));
+        m.put("notify_per_second", Integer.toString(config.limits().notifyPerSecond()));
         if (config.policy() != null) m.put("policy", config.policy().toString());
         if (config.adminGroup() != null) m.put("admin_group", config.adminGroup());
         if (config.auditLog() != null) m.put("audit_log", config.auditLog().toString());
@@ -44,7 +46,11 @@ final class Settings {
         ServerLimits limits = new ServerLimits(integer(m, "max_connections"), integer(m, "max_queued_fds"),
                 Long.parseLong(required(m, "slow_client_ms")),
                 // A CONFIG from a build that predates busy_poll_us lacks it: poll as a new daemon does.
-                m.containsKey("busy_poll_us") ? integer(m, "busy_poll_us") : ServerLimits.DEFAULT_BUSY_POLL_MICROS);
+                m.containsKey("busy_poll_us") ? integer(m, "busy_poll_us") : ServerLimits.DEFAULT_BUSY_POLL_MICROS,
+                // Likewise for the fair-share limits: a quarter of the connections, the default notify rate.
+                m.containsKey("connections_per_uid") ? integer(m, "connections_per_uid") : 0,
+                m.containsKey("notify_per_second") ? integer(m, "notify_per_second")
+                        : ServerLimits.DEFAULT_NOTIFY_PER_SECOND);
         return new DaemonConfig(Path.of(required(m, "socket")), integer(m, "max_entries"), limits,
                 m.containsKey("policy") ? Path.of(m.get("policy")) : null, m.get("admin_group"),
                 m.containsKey("audit_log") ? Path.of(m.get("audit_log")) : null,

@@ -68,6 +68,7 @@ public final class Server {
     private final RequestHandler handler;
     private final EventFd wake;
     private final Map<Long, Connection> connections = new HashMap<>();
+    private final ConnectionShares shares;
     /** Other fds the loop polls for their owners (the systemd notify socket), by token. */
     private final Map<Long, Watched> watched = new HashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -136,6 +137,7 @@ public final class Server {
                 FastPathIndex.create(registry.capacity()));
         this.store.replication = replication;
         this.handler = new RequestHandler(store, log, Unistd.getpid());
+        this.shares = new ConnectionShares(limits.perUidConnectionLimit(), Unistd.geteuid());
         this.wake = EventFd.create();
         try {
             // Made now, not when the loop starts: the lifetimes of entries adopted before (a mirror following its
@@ -316,11 +318,6 @@ public final class Server {
                 return;
             }
             if (socket == null) return;
-            if (connections.size() >= limits.maxConnections()) {
-                log.log("connect_refused", "reason", "too many connections", "limit", limits.maxConnections());
-                socket.close();
-                continue;
-            }
             PeerCredentials peer;
             try {
                 peer = Socket.peerCredentials(socket);
@@ -328,15 +325,45 @@ public final class Server {
                 socket.close();
                 continue;
             }
+            if (connections.size() >= limits.maxConnections()) {
+                refuse(socket, peer, Errno.EAGAIN, limits.maxConnections(), "the daemon serves its limit of "
+                        + limits.maxConnections() + " connections (--max-connections); try again later");
+                continue;
+            }
+            if (!shares.mayConnect(peer.uid())) {
+                refuse(socket, peer, Errno.EUSERS, shares.limit(), "uid " + Integer.toUnsignedString(peer.uid())
+                        + " holds its limit of " + shares.limit() + " connections (--max-connections-per-uid);"
+                        + " close one of them first");
+                continue;
+            }
             PeerIdentity identity = PeerIdentity.read(peer, socket);
             Connection c = new Connection(nextToken++, socket, peer, identity);
             connections.put(c.token, c);
+            shares.connected(peer.uid());
             epoll.add(socket, Epoll.EPOLLIN, c.token);
             log.debug("connect", "conn", c.token, "pid", peer.pid(), "uid", Integer.toUnsignedString(peer.uid()),
                     "gid", Integer.toUnsignedString(peer.gid()), "groups", identity.groups().length,
                     "cgroup", identity.cgroup().isEmpty() ? null : identity.cgroup(),
                     "verified", identity.verified());
         }
+    }
+
+    /**
+     * Answers a connection over a limit with {@code errno} and closes it: nothing it sent is read, and the client's
+     * HELLO fails with the message (see {@link #discardUnread}). Logged as a refusal, at most so often per uid.
+     */
+    private void refuse(Fd socket, PeerCredentials peer, Errno errno, int limit, String message) {
+        store.audit.refusal(peer.uid(), "connect", "pid", peer.pid(), "uid", Integer.toUnsignedString(peer.uid()),
+                "limit", limit, "connections", connections.size(), "result", errno.name(), "reason", message);
+        discardUnread(socket);
+        int length = ReplyCodec.encode(Limits.ERROR_REPLY_TYPE, 0, false, Reply.Failure.of(errno, message), 0,
+                outView.clear());
+        try {
+            Socket.sendmsg(socket, out, length, List.of(), Socket.MSG_DONTWAIT);
+        } catch (LinuxException ignored) {
+            // The client is gone already: nobody to tell.
+        }
+        socket.close();
     }
 
     private void serve(Connection c, int events) {
@@ -415,6 +442,7 @@ public final class Server {
     /** A daemon-to-daemon connection: it leaves the loop's clients and goes to the continuity layer. */
     private void handOff(Connection c, Received r) throws LinuxException {
         connections.remove(c.token);
+        shares.disconnected(c.peer.uid());
         epoll.remove(c.socket);
         log.log("continuity_connect", "conn", c.token, "pid", c.peer.pid(),
                 "uid", Integer.toUnsignedString(c.peer.uid()));
@@ -566,14 +594,7 @@ public final class Server {
      * would make the client's next read fail with ECONNRESET before it sees the GOAWAY, as after a crash.
      */
     private void goAway(Connection c) {
-        try {
-            Socket.shutdownRead(c.socket);
-            for (Received r; (r = Socket.recvmsg(c.socket, in, Socket.MSG_DONTWAIT)) != null && !r.endOfStream(); ) {
-                Closer.closeAll(r.fds());
-            }
-        } catch (LinuxException ignored) {
-            // Truncated control data or a dead peer: nothing to discard that matters.
-        }
+        discardUnread(c.socket);
         if (c.hasQueued() || c.peerGone) return;
         int length = ReplyCodec.encode(Limits.ERROR_REPLY_TYPE, 0, false, new Reply.GoAway(drainReason, drainMessage),
                 0, outView.clear());
@@ -581,6 +602,22 @@ public final class Server {
             Socket.sendmsg(c.socket, out, length, List.of(), Socket.MSG_DONTWAIT);
         } catch (LinuxException ignored) {
             // The client is gone or its socket is full: it sees the connection close instead.
+        }
+    }
+
+    /**
+     * Lets nothing more arrive on {@code socket} (SHUT_RD: the client's later sends fail with EPIPE) and discards
+     * what arrived unread, closing its fds: closing a socket with unread data would make the client's next read fail
+     * with ECONNRESET before it sees our last frame, as after a crash.
+     */
+    private void discardUnread(Fd socket) {
+        try {
+            Socket.shutdownRead(socket);
+            for (Received r; (r = Socket.recvmsg(socket, in, Socket.MSG_DONTWAIT)) != null && !r.endOfStream(); ) {
+                Closer.closeAll(r.fds());
+            }
+        } catch (LinuxException ignored) {
+            // Truncated control data or a dead peer: nothing to discard that matters.
         }
     }
 
@@ -610,7 +647,9 @@ public final class Server {
     }
 
     private void disconnect(Connection c, String reason) {
-        if (connections.remove(c.token) == null && !stopping) return;
+        boolean counted = connections.remove(c.token) != null;
+        if (!counted && !stopping) return;
+        if (counted) shares.disconnected(c.peer.uid());
         try {
             if (c.socket.isOpen()) epoll.remove(c.socket);
         } catch (LinuxException ignored) {

@@ -38,6 +38,8 @@ import org.fdstore.protocol.Names;
  * socket would be. A datagram that is malformed, has no credentials, or asks for what the sender may not do is
  * logged and dropped whole: nothing changes and its fds are closed. Quotas and capacity are checked per fd: the
  * fds stored before one is refused stay, the refused one and the rest are closed (systemd also stores what fits).
+ * Each uid may have a number of datagrams carried out per second ({@link NotifyRateLimit}); the rest are dropped with
+ * their fds, and the first drop of each second is logged ({@code notify_rate_limited}).
  *
  * <p>Not thread safe: runs on the event loop, which owns the store.
  */
@@ -50,14 +52,19 @@ public final class NotifyReceiver implements ReadableHandler {
     private final Store store;
     private final EventLog log;
     private final NotifyState state;
+    private final NotifyRateLimit rateLimit;
     private final MemorySegment buffer = Arena.ofAuto().allocate(MAX_DATAGRAM, 8);
 
-    /** Serves {@code socket} (owned by the caller) against {@code store}, recording into {@code state}. */
-    public NotifyReceiver(Fd socket, Store store, EventLog log, NotifyState state) {
+    /**
+     * Serves {@code socket} (owned by the caller) against {@code store}, recording into {@code state}, carrying out
+     * at most {@code perSecond} datagrams of each uid per second.
+     */
+    public NotifyReceiver(Fd socket, Store store, EventLog log, NotifyState state, int perSecond) {
         this.socket = socket;
         this.store = store;
         this.log = log;
         this.state = state;
+        this.rateLimit = new NotifyRateLimit(perSecond, System::nanoTime);
     }
 
     @Override
@@ -89,6 +96,7 @@ public final class NotifyReceiver implements ReadableHandler {
         Received message = datagram.message();
         PeerCredentials sender = datagram.credentials();
         int fds = message.fds().size();
+        if (sender != null && !admitted(sender, fds)) return;
         if (message.truncated()) {
             drop(sender, fds, Errno.EMSGSIZE, "datagram longer than " + MAX_DATAGRAM + " bytes");
             return;
@@ -141,6 +149,20 @@ public final class NotifyReceiver implements ReadableHandler {
             log.log("notify_fds_closed", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
                     "fds", fds, "reason", "fds came without FDSTORE=1");
         }
+    }
+
+    /** Whether the rate limit lets {@code sender}'s datagram through; logs the first drop of each window. */
+    private boolean admitted(PeerCredentials sender, int fds) {
+        NotifyRateLimit.Decision decision = rateLimit.admit(sender.uid());
+        if (decision == NotifyRateLimit.Decision.DROP_AND_LOG) {
+            log.log("notify_rate_limited", "pid", sender.pid(), "uid", Integer.toUnsignedString(sender.uid()),
+                    "limit", rateLimit.perSecond(), "interval_ms", NotifyRateLimit.WINDOW_NANOS / 1_000_000,
+                    "dropped_total", rateLimit.droppedTotal(sender.uid()), "result", Errno.EAGAIN.name(),
+                    "reason", "more than " + rateLimit.perSecond() + " datagrams in a second from this uid: the"
+                            + " rest of this second's are dropped, their fds closed (--notify-rate)",
+                    "fds_closed", fds);
+        }
+        return decision == NotifyRateLimit.Decision.ADMIT;
     }
 
     private void removeNamed(PeerCredentials sender, String namespace, String name) {

@@ -13,7 +13,8 @@ class SettingsTest {
     void config_ofItsOwnPairs_isTheSameConfiguration() {
         DaemonConfig config = DaemonConfig.at(Path.of("/run/x.sock"))
                 .withSecurity(Path.of("/etc/fdstore.policy"), "wheel", Path.of("/var/log/audit"))
-                .withContinuity(true, 1500).withNotifySocket("@notify").withBusyPoll(7);
+                .withContinuity(true, 1500).withNotifySocket("@notify").withBusyPoll(7)
+                .withFairShare(64, 8, 50);
 
         assertThat(Settings.config(Settings.of(config))).isEqualTo(config);
     }
@@ -26,5 +27,17 @@ class SettingsTest {
 
         assertThat(Settings.config(pairs).limits().busyPollMicros())
                 .isEqualTo(ServerLimits.DEFAULT_BUSY_POLL_MICROS);
+    }
+
+    @Test
+    void config_fromABuildWithoutFairShare_limitsAQuarterAndTheDefaultRate() {
+        Map<String, String> pairs = new java.util.LinkedHashMap<>(Settings.of(DaemonConfig.at(Path.of("/x.sock"))
+                .withFairShare(64, 8, 50)));
+        pairs.remove("connections_per_uid");
+        pairs.remove("notify_per_second");
+
+        ServerLimits limits = Settings.config(pairs).limits();
+        assertThat(limits.perUidConnectionLimit()).isEqualTo(16);
+        assertThat(limits.notifyPerSecond()).isEqualTo(ServerLimits.DEFAULT_NOTIFY_PER_SECOND);
     }
 }
