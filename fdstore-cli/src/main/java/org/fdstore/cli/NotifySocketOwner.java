@@ -8,6 +8,7 @@ import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Stat;
+import org.fdstore.protocol.SocketPath;
 
 /**
  * The check {@code fdstore exec --notify} makes of the notify socket before it hands it to COMMAND, which will send
@@ -43,17 +44,12 @@ final class NotifySocketOwner {
         }
         if (!trusted.accepts(file.uid())) throw trusted.untrusted("notify socket " + address, "is owned by", file.uid());
         Path parent = socket.getParent();
-        FileStat dir = lstat(parent.toString());
-        if (!trusted.accepts(dir.uid())) {
-            throw trusted.untrusted("directory " + parent + " of notify socket " + address, "is owned by", dir.uid());
-        }
-        boolean writableByOthers = (dir.permissions() & 0022) != 0;
-        boolean sticky = (dir.permissions() & 01000) != 0;
-        if (writableByOthers && !sticky) {
-            throw new FdStoreException(Errno.EPERM, "directory " + parent + " of notify socket " + address
-                    + " is writable by its group or others (mode " + Integer.toOctalString(dir.permissions())
-                    + ") and not sticky, so another user could replace the socket (EPERM): use a directory only its"
-                    + " owner may write");
+        String why = SocketPath.whyOthersMayReplace(lstat(parent.toString()), trusted::accepts);
+        if (why != null) {
+            throw new FdStoreException(Errno.EPERM, "directory " + parent + " of notify socket " + address + " " + why
+                    + ", expected a directory of uid " + trusted.expected() + " that no one else may write (EPERM):"
+                    + " another user could replace the socket; give the daemon --notify-socket PATH in such a"
+                    + " directory");
         }
     }
 

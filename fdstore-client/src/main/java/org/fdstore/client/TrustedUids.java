@@ -1,6 +1,5 @@
 package org.fdstore.client;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -9,9 +8,7 @@ import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.PeerCredentials;
-import org.fdstore.linux.Proc;
 import org.fdstore.linux.Stat;
-import org.fdstore.linux.Unistd;
 import org.fdstore.protocol.SocketPath;
 
 /**
@@ -42,7 +39,7 @@ public record TrustedUids(int own, int named) {
      * @throws FdStoreException EINVAL if {@code $FDSTORE_DAEMON_UID} is set but holds no uid
      */
     public static TrustedUids forThisProcess(int named) throws FdStoreException {
-        return of(realUid(), named, System.getenv());
+        return of(SocketPath.realUid(), named, System.getenv());
     }
 
     /** {@link #forThisProcess} with the uid and environment given; for tests. */
@@ -124,14 +121,5 @@ public record TrustedUids(int own, int named) {
                 + " (EPERM): another user may have taken its path; nothing was sent. Start your own daemon, or if"
                 + " uid " + found + " is yours to trust, name it with --daemon-uid " + found + " or " + ENVIRONMENT
                 + "=" + found);
-    }
-
-    /** This process's real uid, from /proc (no C signature to link), or from getuid(2) where /proc cannot tell. */
-    private static int realUid() {
-        try {
-            return Proc.realUid();
-        } catch (IOException e) {
-            return Unistd.getuid();
-        }
     }
 }

@@ -53,14 +53,10 @@ public final class SocketDirectory implements AutoCloseable {
         }
         Fd fd = Fcntl.open(dir.toString(), Fcntl.O_PATH | Fcntl.O_DIRECTORY, 0);
         try {
-            FileStat st = Stat.fstat(fd);
-            if (st.uid() != 0 && st.uid() != self) {
-                throw refused(dir, Errno.EPERM, "is owned by uid " + Integer.toUnsignedString(st.uid()) + ", expected 0 or "
-                        + Integer.toUnsignedString(self));
-            }
-            if ((st.permissions() & 0022) != 0 && (st.permissions() & 01000) == 0) {
-                throw refused(dir, Errno.EPERM, "is writable by its group or others (mode "
-                        + Integer.toOctalString(st.permissions()) + ") and not sticky");
+            String why = SocketPath.whyOthersMayReplace(Stat.fstat(fd), uid -> uid == 0 || uid == self);
+            if (why != null) {
+                throw refused(dir, Errno.EPERM, why + ", expected a directory of uid 0 or "
+                        + Integer.toUnsignedString(self) + " that no one else may write");
             }
             return new SocketDirectory(fd, dir);
         } catch (IOException | RuntimeException e) {

@@ -69,10 +69,24 @@ public final class SocketPath {
     }
 
     /**
+     * Why a directory, as stat(2) describes it, lets a uid that {@code mayOwn} does not accept replace a socket in it:
+     * it is owned by such a uid, or writable by its group or others without the sticky bit (which, as on /tmp, keeps
+     * each file to its owner). Null when only accepted uids can.
+     */
+    public static String whyOthersMayReplace(FileStat dir, IntPredicate mayOwn) {
+        if (!mayOwn.test(dir.uid())) return "is owned by uid " + Integer.toUnsignedString(dir.uid());
+        if ((dir.permissions() & 0022) != 0 && (dir.permissions() & 01000) == 0) {
+            return "is writable by its group or others (mode " + Integer.toOctalString(dir.permissions())
+                    + ") and not sticky";
+        }
+        return null;
+    }
+
+    /**
      * This process's real uid, from /proc (see {@link Proc#realUid}: a command spares linking getuid), or from
      * getuid(2) where /proc cannot tell.
      */
-    private static int realUid() {
+    public static int realUid() {
         try {
             return Proc.realUid();
         } catch (IOException e) {
