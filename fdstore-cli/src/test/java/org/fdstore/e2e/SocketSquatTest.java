@@ -1,8 +1,10 @@
 package org.fdstore.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,6 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.fdstore.client.FdStore;
+import org.fdstore.client.FdStoreException;
+import org.fdstore.linux.Errno;
+import org.fdstore.linux.Stat;
 import org.fdstore.protocol.EntryInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +104,29 @@ class SocketSquatTest {
     }
 
     @Test
+    void javaApi_reconnectFindsDaemonOfAnotherUid_throwsEpermAndResendsNothing() throws Exception {
+        // A directory both may use: root's and sticky, as /tmp is; the root daemon leaves, the attacker's takes the path.
+        Path shared = PeerClasspath.newSharedDir("shared");
+        Stat.fchmodat(null, shared.toString().getBytes(StandardCharsets.UTF_8), 01777, 0);
+        DaemonProcess rootDaemon = DaemonProcess.start(shared);
+        try (FdStore client = FdStore.connect(rootDaemon.socket().toString())) {
+            assertThat(client.list()).isEmpty();
+            assertThat(rootDaemon.stop()).as("the root daemon stops, sending GOAWAY").isZero();
+            startSquatter(rootDaemon.socket());
+
+            assertThatThrownBy(client::list).isInstanceOf(FdStoreException.class)
+                    .hasMessageStartingWith("daemon at " + rootDaemon.socket() + " runs as uid " + ATTACKER
+                            + ", expected 0 (EPERM)")
+                    .satisfies(e -> assertThat(((FdStoreException) e).errno()).isEqualTo(Errno.EPERM));
+        } finally {
+            rootDaemon.close();
+        }
+        try (FdStore root = FdStore.connect(rootDaemon.socket().toString(), ATTACKER)) {
+            assertThat(root.list()).as("what the squatting daemon received").isEmpty();
+        }
+    }
+
+    @Test
     void daemon_fallbackDirectoryOfAnotherUid_exits111() throws Exception {
         Files.createDirectory(FALLBACK_DIR);
         chown(FALLBACK_DIR, ATTACKER);
@@ -165,11 +193,16 @@ class SocketSquatTest {
 
     /** The attacker's daemon at the victim's fallback socket path, which it creates as its own. */
     private void startSquatter() throws IOException {
+        startSquatter(FALLBACK_SOCKET);
+    }
+
+    /** The attacker's daemon at {@code socket}. */
+    private void startSquatter(Path socket) throws IOException {
         squatter = UserCli.builder(ATTACKER, PeerClasspath.dir(), Map.of(), "daemon", "--no-mirror", "--lame-duck",
-                "0", "--socket", FALLBACK_SOCKET.toString()).redirectErrorStream(true)
+                "0", "--socket", socket.toString()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("squatter.log").toFile()).start();
-        Await.until("the squatting daemon to listen on " + FALLBACK_SOCKET, Duration.ofSeconds(30),
-                () -> !squatter.isAlive() || Files.exists(FALLBACK_SOCKET, LinkOption.NOFOLLOW_LINKS));
+        Await.until("the squatting daemon to listen on " + socket, Duration.ofSeconds(30),
+                () -> !squatter.isAlive() || Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
         assertThat(squatter.isAlive()).as("the squatting daemon runs").isTrue();
     }
 
