@@ -191,6 +191,28 @@ class SocketSquatTest {
         assertThat(daemon.exitValue()).as(Files.readString(home.resolve("daemon.log"))).isZero();
     }
 
+    @Test
+    void save_ownDaemonInFallbackDirectoryOthersMayWrite_isRefusedByTheClient() throws Exception {
+        Process daemon = UserCli.builder(VICTIM, home, Map.of(), "daemon", "--no-mirror", "--lame-duck", "0")
+                .redirectErrorStream(true).redirectOutput(home.resolve("daemon.log").toFile()).start();
+        try {
+            Await.until("the victim's daemon to serve " + FALLBACK_SOCKET, Duration.ofSeconds(30),
+                    () -> !daemon.isAlive() || Files.exists(FALLBACK_SOCKET, LinkOption.NOFOLLOW_LINKS));
+            // Opened up after the daemon checked it: a trusted daemon, in a directory where another could replace it.
+            Files.setPosixFilePermissions(FALLBACK_DIR, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+            CliRun refused = UserCli.run(VICTIM, home, Map.of(), "save", "-f", "secret", "--name", "mysecret");
+
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(111);
+            assertThat(refused.stderr()).startsWith("fdstore save: socket directory " + FALLBACK_DIR + " of "
+                    + FALLBACK_SOCKET + " is writable by its group or others (mode 777), expected a directory of uid 0"
+                    + " or " + VICTIM + " that no one else may write (EPERM)");
+        } finally {
+            daemon.destroy();
+            if (!daemon.waitFor(15, TimeUnit.SECONDS)) daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** The attacker's daemon at the victim's fallback socket path, which it creates as its own. */
     private void startSquatter() throws IOException {
         startSquatter(FALLBACK_SOCKET);
