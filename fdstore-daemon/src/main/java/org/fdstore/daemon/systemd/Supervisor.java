@@ -2,6 +2,7 @@ package org.fdstore.daemon.systemd;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.fdstore.daemon.observe.EventLog;
 import org.fdstore.linux.Fd;
@@ -54,7 +55,7 @@ public final class Supervisor {
             return;
         }
         int pid = Unistd.getpid();
-        byte[] message = readyMessage(pid, status).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] message = readyMessage(pid, status).getBytes(StandardCharsets.UTF_8);
         try (Fd socket = Socket.socket(Socket.AF_UNIX, Socket.SOCK_DGRAM, 0); Arena arena = Arena.ofConfined()) {
             Socket.connect(socket, address);
             MemorySegment data = arena.allocate(message.length);
