@@ -41,6 +41,7 @@ class SocketSquatTest {
 
     private Path home;
     private Process squatter;
+    private Process victimDaemon;
 
     @BeforeEach
     void victimHome() throws Exception {
@@ -56,10 +57,7 @@ class SocketSquatTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (squatter != null) {
-            squatter.destroy();
-            if (!squatter.waitFor(15, TimeUnit.SECONDS)) squatter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        for (Process daemon : new Process[] {squatter, victimDaemon}) if (daemon != null) stop(daemon);
         removeFallbackDir();
     }
 
@@ -172,45 +170,45 @@ class SocketSquatTest {
 
     @Test
     void daemon_noFallbackDirectory_createsIt0700AndServes() throws Exception {
-        Process daemon = UserCli.builder(VICTIM, home, Map.of(), "daemon", "--no-mirror", "--lame-duck", "0")
-                .redirectErrorStream(true).redirectOutput(home.resolve("daemon.log").toFile()).start();
-        try {
-            Await.until("the victim's daemon to serve " + FALLBACK_SOCKET, Duration.ofSeconds(30),
-                    () -> !daemon.isAlive() || Files.exists(FALLBACK_SOCKET, LinkOption.NOFOLLOW_LINKS));
-            assertThat(daemon.isAlive()).as("the daemon runs").isTrue();
-            assertThat(Files.getPosixFilePermissions(FALLBACK_DIR, LinkOption.NOFOLLOW_LINKS))
-                    .isEqualTo(PosixFilePermissions.fromString("rwx------"));
-            assertThat(Files.getAttribute(FALLBACK_DIR, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(VICTIM);
+        startVictimDaemon();
+        assertThat(Files.getPosixFilePermissions(FALLBACK_DIR, LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getAttribute(FALLBACK_DIR, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(VICTIM);
 
-            CliRun saved = UserCli.run(VICTIM, home, Map.of(), "save", "-f", "secret", "--name", "mysecret");
-            assertThat(saved.exitCode()).as(saved.toString()).isZero();
-        } finally {
-            daemon.destroy();
-            if (!daemon.waitFor(15, TimeUnit.SECONDS)) daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        assertThat(daemon.exitValue()).as(Files.readString(home.resolve("daemon.log"))).isZero();
+        CliRun saved = UserCli.run(VICTIM, home, Map.of(), "save", "-f", "secret", "--name", "mysecret");
+
+        assertThat(saved.exitCode()).as(saved.toString()).isZero();
+        assertThat(stop(victimDaemon)).as(Files.readString(home.resolve("victim.log"))).isZero();
     }
 
     @Test
     void save_ownDaemonInFallbackDirectoryOthersMayWrite_isRefusedByTheClient() throws Exception {
-        Process daemon = UserCli.builder(VICTIM, home, Map.of(), "daemon", "--no-mirror", "--lame-duck", "0")
-                .redirectErrorStream(true).redirectOutput(home.resolve("daemon.log").toFile()).start();
-        try {
-            Await.until("the victim's daemon to serve " + FALLBACK_SOCKET, Duration.ofSeconds(30),
-                    () -> !daemon.isAlive() || Files.exists(FALLBACK_SOCKET, LinkOption.NOFOLLOW_LINKS));
-            // Opened up after the daemon checked it: a trusted daemon, in a directory where another could replace it.
-            Files.setPosixFilePermissions(FALLBACK_DIR, PosixFilePermissions.fromString("rwxrwxrwx"));
+        startVictimDaemon();
+        // Opened up after the daemon checked it: a trusted daemon, in a directory where another could replace it.
+        Files.setPosixFilePermissions(FALLBACK_DIR, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-            CliRun refused = UserCli.run(VICTIM, home, Map.of(), "save", "-f", "secret", "--name", "mysecret");
+        CliRun refused = UserCli.run(VICTIM, home, Map.of(), "save", "-f", "secret", "--name", "mysecret");
 
-            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(111);
-            assertThat(refused.stderr()).startsWith("fdstore save: socket directory " + FALLBACK_DIR + " of "
-                    + FALLBACK_SOCKET + " is writable by its group or others (mode 777), expected a directory of uid 0"
-                    + " or " + VICTIM + " that no one else may write (EPERM)");
-        } finally {
-            daemon.destroy();
-            if (!daemon.waitFor(15, TimeUnit.SECONDS)) daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(111);
+        assertThat(refused.stderr()).startsWith("fdstore save: socket directory " + FALLBACK_DIR + " of "
+                + FALLBACK_SOCKET + " is writable by its group or others (mode 777), expected a directory of uid 0"
+                + " or " + VICTIM + " that no one else may write (EPERM)");
+    }
+
+    /** The victim's own daemon at its default path, as a user without XDG_RUNTIME_DIR starts it. */
+    private void startVictimDaemon() throws IOException {
+        victimDaemon = UserCli.builder(VICTIM, home, Map.of(), "daemon", "--no-mirror", "--lame-duck", "0")
+                .redirectErrorStream(true).redirectOutput(home.resolve("victim.log").toFile()).start();
+        Await.until("the victim's daemon to serve " + FALLBACK_SOCKET, Duration.ofSeconds(30),
+                () -> !victimDaemon.isAlive() || Files.exists(FALLBACK_SOCKET, LinkOption.NOFOLLOW_LINKS));
+        assertThat(victimDaemon.isAlive()).as("the victim's daemon runs").isTrue();
+    }
+
+    /** Stops a daemon with SIGTERM (SIGKILL after 15 s); its exit code. */
+    private static int stop(Process daemon) throws InterruptedException {
+        daemon.destroy();
+        if (!daemon.waitFor(15, TimeUnit.SECONDS)) daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        return daemon.exitValue();
     }
 
     /** The attacker's daemon at the victim's fallback socket path, which it creates as its own. */
