@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.FdStoreException;
 import org.fdstore.client.Restored;
+import org.fdstore.client.TrustedUids;
 import org.fdstore.linux.Execve;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
@@ -151,8 +152,17 @@ public final class ExecCommand implements Callable<Integer> {
         return name;
     }
 
-    /** NOTIFY_SOCKET for COMMAND: --notify's PATH, else $FDSTORE_NOTIFY_SOCKET, else the daemon's, from STATUS. */
+    /**
+     * NOTIFY_SOCKET for COMMAND: --notify's PATH, else $FDSTORE_NOTIFY_SOCKET, else the daemon's, from STATUS;
+     * checked to belong to a trusted uid (see {@link NotifySocketOwner}), since COMMAND will send its fds there.
+     */
     private String notifySocket(FdStore store) throws FdStoreException {
+        String address = notifyAddress(store);
+        if (address != null) NotifySocketOwner.check(address, TrustedUids.forThisProcess(root.daemonUid()));
+        return address;
+    }
+
+    private String notifyAddress(FdStore store) throws FdStoreException {
         if (notify == null) return null;
         if (!notify.isEmpty()) return notify;
         String fromEnvironment = System.getenv(NOTIFY_SOCKET_VARIABLE);

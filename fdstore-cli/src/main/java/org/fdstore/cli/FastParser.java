@@ -180,7 +180,7 @@ final class FastParser {
 
     /**
      * The next option's name, keeping a value attached with {@code =} for {@link #value}, or the next argument;
-     * null at the end of the line. Reads {@code --socket}, which every command takes, itself.
+     * null at the end of the line. Reads {@code --socket} and {@code --daemon-uid}, which every command takes, itself.
      */
     private String nextOption() throws NeedsPicocli {
         while (next < args.length) {
@@ -193,8 +193,13 @@ final class FastParser {
             // picocli lets an option repeat (the last wins, -r and -d add up); only -r and -d are left to us.
             boolean repeatable = name.equals("-r") || name.equals("-d");
             if (name.startsWith("-") && !repeatable && !seen.add(name)) throw NEEDS_PICOCLI;
-            if (!name.equals("--socket")) return name;
-            root.socket = value();
+            switch (name) {
+                case "--socket" -> root.socket = value();
+                case "--daemon-uid" -> root.daemonUid = number(value());
+                default -> {
+                    return name;
+                }
+            }
         }
         return null;
     }

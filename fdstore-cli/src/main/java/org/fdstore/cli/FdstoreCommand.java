@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.FdStoreException;
 import org.fdstore.client.Restored;
+import org.fdstore.client.TrustedUids;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
 import org.fdstore.protocol.Selector;
@@ -30,8 +31,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "fdstore",
         description = "Keep open file descriptors in the fdstore daemon and get them back in any process.",
         customSynopsis = {
-            "fdstore [-sh] [-d ID] [-f FILE] [-r ID] [--socket PATH]",
-            "       fdstore [--socket PATH] COMMAND [ARGS...]"},
+            "fdstore [-sh] [-d ID] [-f FILE] [-r ID] [--socket PATH] [--daemon-uid UID]",
+            "       fdstore [--socket PATH] [--daemon-uid UID] COMMAND [ARGS...]"},
         subcommands = {DaemonCommand.class, SaveCommand.class, RestoreCommand.class, RemoveCommand.class,
             TakeCommand.class, ListCommand.class, InspectCommand.class, DropCommand.class, StatusCommand.class,
             UpgradeCommand.class, FsCommand.class, ExecCommand.class},
@@ -47,6 +48,12 @@ public final class FdstoreCommand implements Callable<Integer> {
             description = "The daemon's socket. Default: $FDSTORE_SOCKET, else /run/fdstore/fdstore.sock for root"
                     + " and $XDG_RUNTIME_DIR/fdstore.sock for others.")
     String socket;
+
+    @Option(names = "--daemon-uid", paramLabel = "UID", scope = ScopeType.INHERIT,
+            description = "Also trust a daemon running as UID; by default a command talks only to a daemon of root or"
+                    + " of your own uid, and refuses any other before sending it anything (exit 111)."
+                    + " Default: $FDSTORE_DAEMON_UID.")
+    Integer daemonUid;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
     boolean help;
@@ -90,9 +97,24 @@ public final class FdstoreCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Connects to the daemon named by {@code --socket}, else by the environment. */
+    /**
+     * Connects to the daemon named by {@code --socket}, else by the environment, if it runs as root, as this uid or
+     * as {@code --daemon-uid} (else {@code $FDSTORE_DAEMON_UID}).
+     */
     FdStore connect() throws FdStoreException {
-        return FdStore.connect(socket);
+        return FdStore.connect(socket, daemonUid());
+    }
+
+    /** {@code --daemon-uid}, or {@link TrustedUids#NONE} for the environment's. */
+    int daemonUid() {
+        return daemonUid == null ? TrustedUids.NONE : daemonUid;
+    }
+
+    /** The global options that choose and trust the daemon, for a process this one starts: --socket, --daemon-uid. */
+    List<String> daemonOptions(String socketPath) {
+        List<String> options = new ArrayList<>(List.of("--socket", socketPath));
+        if (daemonUid != null) options.addAll(List.of("--daemon-uid", Integer.toUnsignedString(daemonUid)));
+        return options;
     }
 
     /** Whether any RFC flag was given, which a subcommand does not take. */

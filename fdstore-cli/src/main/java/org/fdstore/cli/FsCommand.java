@@ -3,6 +3,8 @@ package org.fdstore.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.fdstore.client.FdStore;
+import org.fdstore.client.FdStoreException;
 import org.fdstore.passthrough.MountId;
 import org.fdstore.passthrough.StandbyStarter;
 import org.fdstore.protocol.SocketPath;
@@ -25,6 +27,11 @@ public final class FsCommand {
         return SocketPath.resolve(root.socket);
     }
 
+    /** Connects to the fd store these commands use, trusting its daemon as {@link FdstoreCommand#connect} does. */
+    FdStore connect() throws FdStoreException {
+        return FdStore.connect(socket(), root.daemonUid());
+    }
+
     /** Where the background processes of a mount log: beside the store's socket. */
     Path logFile(Path mountpoint) {
         Path dir = Path.of(socket()).toAbsolutePath().getParent();
@@ -33,8 +40,8 @@ public final class FsCommand {
 
     /** Starts standbys for {@code mountpoint} from this build; an upgrade's standby displaces any other. */
     StandbyStarter standbyStarter(Path mountpoint, int readers, boolean forUpgrade) {
-        List<String> args = new ArrayList<>(List.of("--socket", socket(), "fs", "standby",
-                "--readers", Integer.toString(readers)));
+        List<String> args = new ArrayList<>(root.daemonOptions(socket()));
+        args.addAll(List.of("fs", "standby", "--readers", Integer.toString(readers)));
         if (forUpgrade) args.add("--for-upgrade");
         args.add(mountpoint.toAbsolutePath().toString());
         return () -> SelfLauncher.start(logFile(mountpoint), args.toArray(String[]::new));

@@ -58,19 +58,19 @@ public final class FsMountCommand implements Callable<Integer> {
         }
         Path where = mountpoint.toAbsolutePath().normalize();
         if (foreground) {
-            FsServer.serve(source, where, readers, options.toMountOptions(), fs.socket(),
+            FsServer.serve(source, where, readers, options.toMountOptions(), fs.socket(), fs.root.daemonUid(),
                     noStandby ? null : fs.standbyStarter(where, readers, false));
             return ExitCodes.OK;
         }
-        List<String> args = new java.util.ArrayList<>(List.of("--socket", fs.socket(), "fs", "serve",
-                "--readers", Integer.toString(readers)));
+        List<String> args = new java.util.ArrayList<>(fs.root.daemonOptions(fs.socket()));
+        args.addAll(List.of("fs", "serve", "--readers", Integer.toString(readers)));
         if (noStandby) args.add("--no-standby");
         args.addAll(options.asArguments());
         args.add(source.toAbsolutePath().toString());
         args.add(where.toString());
         Process server = SelfLauncher.start(fs.logFile(where), args.toArray(String[]::new));
         long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
-        try (FdStore store = FdStore.connect(fs.socket())) {
+        try (FdStore store = fs.connect()) {
             while (true) {
                 if (!server.isAlive()) {
                     throw new IOException("the serving process exited with status " + server.exitValue()

@@ -26,7 +26,8 @@ public final class FsStandbyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        FsServer.standby(mountpoint, readers, fs.socket(), fs.standbyStarter(mountpoint, readers, false), forUpgrade);
+        FsServer.standby(mountpoint, readers, fs.socket(), fs.root.daemonUid(),
+                fs.standbyStarter(mountpoint, readers, false), forUpgrade);
         return ExitCodes.OK;
     }
 }

@@ -24,7 +24,7 @@ public final class FsStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (FdStore store = FdStore.connect(fs.socket())) {
+        try (FdStore store = fs.connect()) {
             FsStatus s = FsControl.status(mountpoint, store);
             PrintStream out = fs.root.out();
             out.println("mountpoint=" + s.mountpoint());

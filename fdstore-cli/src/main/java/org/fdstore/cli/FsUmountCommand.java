@@ -21,7 +21,7 @@ public final class FsUmountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        try (FdStore store = FdStore.connect(fs.socket())) {
+        try (FdStore store = fs.connect()) {
             int released = FsControl.unmount(mountpoint.toAbsolutePath().normalize(), store);
             fs.root.out().println("unmounted " + mountpoint.toAbsolutePath().normalize() + " released=" + released);
         }

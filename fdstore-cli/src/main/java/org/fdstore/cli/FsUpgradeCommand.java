@@ -28,7 +28,7 @@ public final class FsUpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path where = mountpoint.toAbsolutePath().normalize();
-        try (FdStore store = FdStore.connect(fs.socket())) {
+        try (FdStore store = fs.connect()) {
             int[] pids = FsControl.upgrade(where, store, fs.standbyStarter(where, readers, true));
             fs.root.out().println("upgraded " + where + " pid " + pids[0] + " -> " + pids[1]);
         }

@@ -42,7 +42,7 @@ public final class UpgradeCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         String socket = SocketPath.resolve(root.socket);
         Path logFile = log != null ? log : Path.of(socket).toAbsolutePath().getParent().resolve("fdstore-daemon.log");
-        try (FdStore store = FdStore.connect(socket)) {
+        try (FdStore store = FdStore.connect(socket, root.daemonUid())) {
             DaemonStatus before = store.status();
             int oldPid = before.servingPid();
             checkSameUser(oldPid);

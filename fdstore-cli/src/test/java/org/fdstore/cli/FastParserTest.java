@@ -72,7 +72,8 @@ class FastParserTest {
     static Stream<List<String>> combined() {
         return Stream.of(
                 List.of("--socket", "/a", "list"),
-                List.of("list", "--json", "--socket=/a"),
+                List.of("--daemon-uid", "1001", "save", "-f", "x", "--name", "n"),
+                List.of("list", "--json", "--socket=/a", "--daemon-uid=0"),
                 List.of("status", "--json"),
                 List.of("restore", "db", "--socket", "/a"),
                 List.of("take", "--socket", "/a", "18446744073709551615"),
@@ -132,7 +133,8 @@ class FastParserTest {
                 List.of("save", "--fd", "0x3"),
                 List.of("save", "--fd", "9999999999"), List.of("save", "--ttl", "soon"), List.of("save", "--name"),
                 List.of("daemon", "--lame-duck", "2x"), List.of("daemon", "--notify-socket", "@abstract"),
-                List.of("status", "--verbose"));
+                List.of("status", "--verbose"), List.of("--daemon-uid", "bob", "list"),
+                List.of("--daemon-uid", "-1", "list"), List.of("list", "--daemon-uid"));
     }
 
     @ParameterizedTest

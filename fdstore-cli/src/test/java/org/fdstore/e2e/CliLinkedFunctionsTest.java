@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The frequent commands link one C signature, because a starting JVM pays milliseconds for each it links
- * (docs/benchmarks.md, Start-up): their system calls (socket, connect, sendmsg, recvmsg, close, openat, pread64) go
- * through syscall(2), the pid in HELLO and the uid behind a socket path come from the JDK and /proc, and closing a
+ * (docs/benchmarks.md, Start-up): their system calls (socket, connect, getsockopt for the daemon's SO_PEERCRED,
+ * sendmsg, recvmsg, close, openat, pread64) go through syscall(2), the pid in HELLO and the uid behind a socket path come from the JDK and /proc, and closing a
  * connection that no other thread uses needs no shutdown(2). Each command runs in its own JVM, logging the classes it
  * initialises: fdstore-linux links each C function when it initialises the function's holder class, named after the
  * function.

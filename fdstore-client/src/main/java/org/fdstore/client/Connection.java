@@ -129,6 +129,8 @@ final class Connection implements AutoCloseable {
 
     private final String path;
     private final Duration reconnectWindow;
+    /** Who may listen on {@link #path}: checked on every connect, the first and each reconnect. */
+    private final TrustedUids trusted;
     /** Shared: any thread may run an exchange; the lock keeps one at a time on the buffers. */
     private final Arena arena;
     private final MemorySegment sendSegment;
@@ -167,10 +169,11 @@ final class Connection implements AutoCloseable {
      */
     private static final AtomicBoolean POLLING = new AtomicBoolean();
 
-    private Connection(String path, Fd socket, Duration reconnectWindow) {
+    private Connection(String path, Fd socket, Duration reconnectWindow, TrustedUids trusted) {
         this.path = path;
         this.socket = socket;
         this.reconnectWindow = reconnectWindow;
+        this.trusted = trusted;
         this.arena = Arena.ofShared();
         this.sendSegment = arena.allocate(Limits.MAX_FRAME, 8);
         this.receiveSegment = arena.allocate(Limits.MAX_FRAME, 8);
@@ -178,15 +181,20 @@ final class Connection implements AutoCloseable {
         this.receiveBuffer = receiveSegment.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Connects to {@code path} (once: no daemon there fails at once) and sends HELLO without waiting for it. */
-    static Connection open(String path, Duration reconnectWindow) throws FdStoreException {
+    /**
+     * Connects to {@code path} (once: no daemon there fails at once), checks that the daemon runs as a uid of
+     * {@code trusted}, and sends HELLO without waiting for it.
+     *
+     * @throws FdStoreException EPERM for a daemon of another uid, before anything was sent; connect(2)'s errno
+     */
+    static Connection open(String path, Duration reconnectWindow, TrustedUids trusted) throws FdStoreException {
         Fd socket;
         try {
-            socket = connectOnce(path);
+            socket = connectOnce(path, trusted);
         } catch (LinuxException e) {
             throw new FdStoreException(e.errno(), connectFailure(path, e.errno()), e);
         }
-        Connection connection = new Connection(path, socket, reconnectWindow);
+        Connection connection = new Connection(path, socket, reconnectWindow, trusted);
         connection.lock.lock();
         try {
             connection.sendHello();
@@ -207,6 +215,11 @@ final class Connection implements AutoCloseable {
 
     String path() {
         return path;
+    }
+
+    /** The uids this connection's daemon may run as. */
+    TrustedUids trusted() {
+        return trusted;
     }
 
     /**
@@ -609,7 +622,10 @@ final class Connection implements AutoCloseable {
         while (true) {
             if (closed) throw closedException();
             try {
-                return connectOnce(path);
+                return connectOnce(path, trusted);
+            } catch (FdStoreException untrusted) {
+                // A successor of another uid took the path: the requests in flight go nowhere else.
+                throw breakConnection(untrusted.errno(), untrusted.getMessage(), untrusted);
             } catch (LinuxException e) {
                 boolean retry = e.errno() == Errno.ENOENT || e.errno() == Errno.ECONNREFUSED
                         || e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR;
@@ -629,12 +645,19 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    private static Fd connectOnce(String path) throws LinuxException {
+    /**
+     * A socket connected to {@code path} whose listener runs as a trusted uid (SO_PEERCRED: the kernel's record of
+     * the process that called listen(2), which a squatter cannot forge); nothing has been sent on it yet.
+     *
+     * @throws FdStoreException EPERM if the listener's uid is not trusted; the socket is closed
+     */
+    private static Fd connectOnce(String path, TrustedUids trusted) throws LinuxException, FdStoreException {
         Fd socket = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0);
         try {
             Socket.connect(socket, path);
+            trusted.check(path, Socket.peerCredentials(socket));
             return socket;
-        } catch (LinuxException e) {
+        } catch (LinuxException | FdStoreException e) {
             socket.close();
             throw e;
         }

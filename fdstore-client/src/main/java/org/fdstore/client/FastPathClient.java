@@ -4,6 +4,7 @@ import static org.fdstore.protocol.FastPathLayout.SLOT_FD;
 import static org.fdstore.protocol.FastPathLayout.SLOT_ID;
 import static org.fdstore.protocol.FastPathLayout.SLOT_SEQUENCE;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,6 +15,7 @@ import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Mman;
 import org.fdstore.linux.Pidfd;
+import org.fdstore.linux.Proc;
 import org.fdstore.linux.Stat;
 import org.fdstore.protocol.FastPathLayout;
 
@@ -58,11 +60,17 @@ final class FastPathClient implements AutoCloseable {
      * daemon's own descriptor of the index and compares the inode with {@code indexFd}'s, which also proves the
      * pidfd names the daemon and not a process that reused its pid. Closes {@code indexFd} in every case.
      *
+     * The process it copies from must run as a uid of {@code trusted}, as the daemon behind the socket must: the
+     * pid comes from the daemon's reply, and a copy from another user's process would be a file of that user's
+     * choosing.
+     *
      * @param daemonIndexFd the daemon's descriptor number of the index
      * @throws LinuxException EPERM if this process may not ptrace the daemon, ESRCH if it has exited, EPROTO for
      *     an index that is not one
+     * @throws FdStoreException EPERM if process {@code daemonPid} runs as an untrusted uid
      */
-    static FastPathClient open(Fd indexFd, int daemonPid, int daemonIndexFd) throws LinuxException {
+    static FastPathClient open(Fd indexFd, int daemonPid, int daemonIndexFd, TrustedUids trusted)
+            throws LinuxException, FdStoreException {
         try (indexFd) {
             FileStat stat = Stat.fstat(indexFd);
             if (stat.size() < FastPathLayout.HEADER_SIZE) throw notAnIndex("it holds only " + stat.size() + " bytes");
@@ -78,6 +86,20 @@ final class FastPathClient implements AutoCloseable {
                     throw notAnIndex("its header does not describe layout version " + FastPathLayout.VERSION);
                 }
                 Pidfd daemon = Pidfd.open(daemonPid);
+                try {
+                    // Read after pidfd_open: if the pid was reused since, the probe below fails with ESRCH.
+                    int uid = Proc.effectiveUid(daemonPid);
+                    if (!trusted.accepts(uid)) {
+                        throw trusted.untrusted("the fast path's daemon process " + daemonPid, "runs as", uid);
+                    }
+                } catch (FdStoreException | LinuxException e) {
+                    daemon.close();
+                    throw e;
+                } catch (IOException e) {
+                    daemon.close();
+                    throw new LinuxException("fast path", Errno.ESRCH, "cannot read the uid of pid " + daemonPid
+                            + ": " + e.getMessage());
+                }
                 try (Fd probe = daemon.getfd(daemonIndexFd)) {
                     FileStat copied = Stat.fstat(probe);
                     if (copied.ino() != stat.ino() || copied.dev() != stat.dev()) {
@@ -89,7 +111,7 @@ final class FastPathClient implements AutoCloseable {
                     throw e;
                 }
                 return new FastPathClient(arena, index, slots, daemon);
-            } catch (LinuxException | RuntimeException e) {
+            } catch (LinuxException | FdStoreException | RuntimeException e) {
                 arena.close();
                 throw e;
             }

@@ -87,29 +87,51 @@ public final class FdStore implements AutoCloseable {
 
     /**
      * Connects to the daemon at {@code $FDSTORE_SOCKET}, else at this user's default socket (see
-     * {@link SocketPath}), and sends HELLO.
+     * {@link SocketPath}), checks that it runs as root, as this process's uid or as the uid in
+     * {@code $FDSTORE_DAEMON_UID} (see {@link TrustedUids}), and sends HELLO.
      *
      * @throws FdStoreException with connect(2)'s errno, e.g. {@code cannot connect to /run/fdstore/fdstore.sock:
-     *     ENOENT (No such file or directory); is the daemon running? start it with: bin/fdstore daemon}
+     *     ENOENT (No such file or directory); is the daemon running? start it with: bin/fdstore daemon}; EPERM if
+     *     the daemon runs as another uid ({@code daemon at PATH runs as uid 1001, expected 0 or 1000 ...}), before
+     *     anything was sent to it; EINVAL if {@code $FDSTORE_DAEMON_UID} holds no uid
      */
     public static FdStore connect() throws FdStoreException {
         return connect(null);
     }
 
     /**
-     * Connects to the daemon at {@code socketPath} and sends HELLO.
+     * Connects to the daemon at {@code socketPath} and sends HELLO, after the check of {@link #connect()}.
      *
      * @param socketPath an AF_UNIX path, or {@code @name} in the abstract namespace; null or empty resolves as
      *     {@link #connect()} does
      * @throws FdStoreException as {@link #connect()}
      */
     public static FdStore connect(String socketPath) throws FdStoreException {
-        return connect(socketPath, Connection.DEFAULT_RECONNECT_WINDOW);
+        return connect(socketPath, TrustedUids.NONE);
+    }
+
+    /**
+     * Connects to the daemon at {@code socketPath}, trusting a daemon that runs as {@code daemonUid} besides root and
+     * this process's uid (in place of {@code $FDSTORE_DAEMON_UID}), and sends HELLO. Every reconnect after the
+     * daemon's upgrade or failover checks the same; so does {@link #restoreFast} of the process it copies from.
+     *
+     * @param socketPath as in {@link #connect(String)}
+     * @param daemonUid the further uid to trust, or {@link TrustedUids#NONE} for that of {@code $FDSTORE_DAEMON_UID}
+     * @throws FdStoreException as {@link #connect()}
+     */
+    public static FdStore connect(String socketPath, int daemonUid) throws FdStoreException {
+        return connect(socketPath, Connection.DEFAULT_RECONNECT_WINDOW, daemonUid);
     }
 
     /** {@link #connect(String)} retrying a reconnect for {@code reconnectWindow}; for tests of a daemon that is gone. */
     static FdStore connect(String socketPath, java.time.Duration reconnectWindow) throws FdStoreException {
-        return new FdStore(Connection.open(SocketPath.resolve(socketPath), reconnectWindow));
+        return connect(socketPath, reconnectWindow, TrustedUids.NONE);
+    }
+
+    private static FdStore connect(String socketPath, java.time.Duration reconnectWindow, int daemonUid)
+            throws FdStoreException {
+        return new FdStore(Connection.open(SocketPath.resolve(socketPath), reconnectWindow,
+                TrustedUids.forThisProcess(daemonUid)));
     }
 
     /** The socket path this store is connected to. */
@@ -431,7 +453,8 @@ public final class FdStore implements AutoCloseable {
                 throw unexpectedReply(frames);
             }
             try {
-                fastPath = FastPathClient.open(frame.fds().getFirst(), r.daemonPid(), r.indexFd());
+                fastPath = FastPathClient.open(frame.fds().getFirst(), r.daemonPid(), r.indexFd(),
+                        connection.trusted());
                 fastPathGeneration = generation;
             } catch (org.fdstore.linux.LinuxException e) {
                 // EPERM: no ptrace rights over the daemon. Anything else: an index we cannot use. Either way the

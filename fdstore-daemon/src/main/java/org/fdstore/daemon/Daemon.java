@@ -26,6 +26,7 @@ import org.fdstore.daemon.systemd.NotifyReceiver;
 import org.fdstore.daemon.systemd.NotifySocket;
 import org.fdstore.daemon.systemd.NotifyState;
 import org.fdstore.daemon.systemd.SocketActivation;
+import org.fdstore.daemon.systemd.Supervisor;
 import org.fdstore.linux.Downcalls;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.LinuxException;
@@ -69,19 +70,44 @@ public final class Daemon {
      */
     public void serve() throws IOException, PolicyException {
         SocketActivation activation = activation();
-        ServingLock lock = ServingLock.tryAcquire(config.socket());
+        SocketDirectory directory;
+        try {
+            directory = SocketDirectory.open(config.socket());
+        } catch (IOException | RuntimeException e) {
+            activation.close();
+            throw e;
+        }
+        ServingLock lock;
+        try {
+            lock = ServingLock.tryAcquire(config.socket());
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            activation.close();
+            throw e;
+        }
         if (lock == null) {
+            directory.close();
             activation.close();
             int holder = ServingLock.holder(config.socket());
             throw new LinuxException("lock(\"" + ServingLock.pathFor(config.socket()) + "\")", Errno.EADDRINUSE,
                     (holder > 0 ? "pid " + holder : "another process") + " serves " + config.socket()
                             + "; stop it, upgrade it with fdstore upgrade, or choose another --socket");
         }
+        // Every socket this daemon serves is bound before the store socket listens: a client that can connect
+        // finds the notify socket there too.
+        NotifySocket notify = null;
         ListeningSocket socket;
         try {
-            socket = activation.listener() != null ? ListeningSocket.inherited(activation.listener())
-                    : ListeningSocket.bind(config.socket());
+            notify = openNotifySocket(activation, false);
+            if (activation.listener() != null) {
+                directory.close();
+                socket = ListeningSocket.inherited(activation.listener());
+            } else {
+                socket = ListeningSocket.bind(directory, config.socket());
+            }
         } catch (IOException | RuntimeException e) {
+            if (notify != null) notify.close();
+            directory.close();
             lock.close();
             activation.close();
             throw e;
@@ -90,12 +116,13 @@ public final class Daemon {
         try {
             prepared = prepare(socket, new MonotonicClock(), History.startingNow(), null, false);
         } catch (IOException | PolicyException | RuntimeException e) {
+            if (notify != null) notify.close();
             socket.close();
             lock.close();
             activation.close();
             throw e;
         }
-        run(prepared, lock, null, activation);
+        run(prepared, lock, null, activation, notify);
     }
 
     /**
@@ -114,7 +141,7 @@ public final class Daemon {
         Preparation preparation = new Preparation(logStream, launcher);
         Mirror.Takeover t = Mirror.follow(socket, successor, log, preparation);
         if (t == null) return;
-        preparation.daemon.run(preparation.prepared, t.lock(), t, SocketActivation.NONE);
+        preparation.daemon.run(preparation.prepared, t.lock(), t, SocketActivation.NONE, null);
     }
 
     /** Builds, for a mirror, the daemon and the store it follows into; they serve once it takes over. */
@@ -226,9 +253,12 @@ public final class Daemon {
         }
     }
 
-    /** Serves what {@code p} holds until stopped, then hands over or closes it. {@code takeover}: how we came to serve, or null. */
-    private void run(Prepared p, ServingLock lock, Mirror.Takeover takeover, SocketActivation activation)
-            throws IOException {
+    /**
+     * Serves what {@code p} holds until stopped, then hands over or closes it. {@code takeover}: how we came to serve,
+     * or null; {@code bound}: the notify socket bound already, or null (a takeover binds its own here).
+     */
+    private void run(Prepared p, ServingLock lock, Mirror.Takeover takeover, SocketActivation activation,
+                     NotifySocket bound) throws IOException {
         ListeningSocket socket = p.socket();
         Server s = p.server();
         Long pauseMillis = takeover == null ? null : (System.nanoTime() - takeover.pauseStartNanos()) / 1_000_000;
@@ -238,7 +268,7 @@ public final class Daemon {
         }
         boolean handedOver = false;
         try (AuditLog audit = p.audit();
-             NotifySocket notify = openNotifySocket(activation, takeover != null)) {
+             NotifySocket notify = takeover == null ? bound : openNotifySocket(activation, true)) {
             if (notify != null) {
                 NotifyState state = new NotifyState(notify.name());
                 s.watchReadable(notify.fd(), new NotifyReceiver(notify.fd(), s.store(), log, state,
@@ -259,6 +289,9 @@ public final class Daemon {
                     "audit_log", config.auditLog(), "mirror", config.mirror() && launcher != null,
                     "transition", takeover == null ? null : takeover.transition(),
                     "entries", takeover == null ? null : p.registry().size(), "pause_ms", pauseMillis);
+            // The loop is about to accept: the sockets are bound and listening, and whatever connects meanwhile waits
+            // in the backlog. A successor (takeover) says so too, as the service's new main process.
+            Supervisor.fromEnvironment(log).ready(socket.path() == null ? "serving" : "serving " + socket.path());
             try {
                 s.run();
             } finally {

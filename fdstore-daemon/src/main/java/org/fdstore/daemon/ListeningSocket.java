@@ -1,19 +1,19 @@
 package org.fdstore.daemon;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
-import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.FileStat;
 import org.fdstore.linux.Socket;
 
 /**
  * The daemon's listening SOCK_SEQPACKET socket, bound to a path: a stale socket left by a dead daemon is replaced,
  * a live one is never stolen; or inherited from a service manager (socket activation). Closing it unlinks a path it
  * bound if the path is still this socket's.
+ *
+ * <p>Every name it probes, binds, changes or removes is reached from its {@link SocketDirectory}'s descriptor, with
+ * no symbolic link followed at the name: another user who could swap a directory on the path, or put a link where
+ * the socket was, never makes the daemon remove, chmod or bind something elsewhere.
  *
  * <p>Not thread safe.
  */
@@ -22,41 +22,47 @@ public final class ListeningSocket implements AutoCloseable {
 
     private final Fd fd;
     private final Path path;
-    private final Object fileKey;
+    /** The socket's directory, held open; null for an inherited socket. */
+    private final SocketDirectory directory;
+    /** The bound socket file's lstat, to unlink only our own; null if unknown. */
+    private final FileStat bound;
 
-    private ListeningSocket(Fd fd, Path path, Object fileKey) {
+    private ListeningSocket(Fd fd, Path path, SocketDirectory directory, FileStat bound) {
         this.fd = fd;
         this.path = path;
-        this.fileKey = fileKey;
+        this.directory = directory;
+        this.bound = bound;
     }
 
     /**
-     * Binds and listens on {@code path}, creating its directory. The socket is non-blocking and connectable by every
-     * uid (mode 0666); the daemon decides per request what each peer may do.
+     * Binds and listens on {@code path} in {@code directory} (which this object owns from then on, even on failure).
+     * The socket is non-blocking and connectable by every uid that may enter the directory (mode 0666); the daemon
+     * decides per request what each peer may do.
      *
-     * @throws LinuxException EADDRINUSE if a daemon already serves {@code path}
+     * @throws LinuxException EADDRINUSE if a daemon already serves {@code path}, EEXIST if something other than a
+     *     socket is there
      */
-    public static ListeningSocket bind(Path path) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        }
-        removeIfStale(path);
-        Fd fd = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET | Socket.SOCK_NONBLOCK, 0);
+    public static ListeningSocket bind(SocketDirectory directory, Path path) throws IOException {
+        String name = path.getFileName().toString();
+        Fd fd = null;
         try {
-            Socket.bind(fd, path.toString());
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+            directory.removeStaleSocket(name, Socket.SOCK_SEQPACKET, "a standby about to serve? stop it or choose"
+                    + " another --socket");
+            fd = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET | Socket.SOCK_NONBLOCK, 0);
+            Socket.bind(fd, directory.pathOf(name));
+            FileStat bound = directory.chmodSocket(name, 0666);
             Socket.listen(fd, BACKLOG);
-            return new ListeningSocket(fd, path, Files.readAttributes(path, BasicFileAttributes.class).fileKey());
+            return new ListeningSocket(fd, path, directory, bound);
         } catch (IOException | RuntimeException e) {
-            fd.close();
+            if (fd != null) fd.close();
+            directory.close();
             throw e;
         }
     }
 
     /** Adopts an inherited listening socket (non-blocking already); closing it closes it and unlinks nothing. */
     public static ListeningSocket inherited(Fd fd) {
-        return new ListeningSocket(fd, null, null);
+        return new ListeningSocket(fd, null, null, null);
     }
 
     /**
@@ -65,26 +71,14 @@ public final class ListeningSocket implements AutoCloseable {
      */
     public static ListeningSocket adopt(Fd fd, Path path) throws IOException {
         org.fdstore.linux.Fcntl.setFlags(fd, org.fdstore.linux.Fcntl.getFlags(fd) | org.fdstore.linux.Fcntl.O_NONBLOCK);
-        Object key;
+        SocketDirectory directory;
         try {
-            key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            directory = SocketDirectory.open(path);
         } catch (IOException e) {
-            key = null;   // Unlinked meanwhile: serve the fd all the same, and never remove another's file.
+            // Gone or changed meanwhile: serve the fd all the same, and never remove a file there.
+            return new ListeningSocket(fd, path, null, null);
         }
-        return new ListeningSocket(fd, path, key);
-    }
-
-    private static void removeIfStale(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (Fd probe = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0)) {
-            Socket.connect(probe, path.toString());
-            throw new LinuxException("bind(\"" + path + "\")", Errno.EADDRINUSE,
-                    "a process holds this socket open (a standby about to serve?); stop it or choose another with"
-                            + " --socket");
-        } catch (LinuxException e) {
-            if (e.errno() != Errno.ECONNREFUSED) throw e;
-            Files.delete(path);   // Nobody listens: a daemon died and left its socket behind.
-        }
+        return new ListeningSocket(fd, path, directory, directory.lstat(path.getFileName().toString()));
     }
 
     /** The listening descriptor, owned by this object. */
@@ -100,17 +94,14 @@ public final class ListeningSocket implements AutoCloseable {
     /** Closes the descriptor and leaves the path: a successor serves the same socket. */
     public void release() {
         fd.close();
+        if (directory != null) directory.close();
     }
 
     @Override
     public void close() {
         fd.close();
-        if (path == null) return;
-        try {
-            Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            if (now != null && now.equals(fileKey)) Files.delete(path);
-        } catch (IOException ignored) {
-            // Already removed, or replaced by another daemon's socket: leave it.
-        }
+        if (directory == null) return;
+        if (bound != null) directory.unlinkIfSame(path.getFileName().toString(), bound);
+        directory.close();
     }
 }

@@ -86,11 +86,32 @@ public final class Proc {
         }
     }
 
+    /**
+     * The effective user id of process {@code pid}, from the "Uid:" line of {@code /proc/PID/status}: the uid its
+     * file and ptrace accesses are checked against, and the one SO_PEERCRED reports of a socket it listens on.
+     *
+     * @throws LinuxException ESRCH if there is no such process (any more)
+     * @throws IOException    if the file cannot be read or has no Uid line
+     */
+    public static int effectiveUid(int pid) throws IOException {
+        Path status = Path.of("/proc", Integer.toString(pid), "status");
+        try {
+            return uidOf(Files.readString(status, StandardCharsets.ISO_8859_1), 1);
+        } catch (NoSuchFileException e) {
+            throw new LinuxException(status.toString(), Errno.ESRCH, "no such process");
+        }
+    }
+
     /** The real uid in a status file: its line {@code Uid:<TAB>real<TAB>effective<TAB>saved<TAB>filesystem}. */
     static int uidOf(String status) throws IOException {
+        return uidOf(status, 0);
+    }
+
+    /** Field {@code field} (0 real, 1 effective, 2 saved, 3 filesystem) of a status file's Uid line. */
+    private static int uidOf(String status, int field) throws IOException {
         for (String line : status.split("\n")) {
             if (line.startsWith(UID)) {
-                return Integer.parseUnsignedInt(line.substring(UID.length()).strip().split("\t")[0]);
+                return Integer.parseUnsignedInt(line.substring(UID.length()).strip().split("\t")[field]);
             }
         }
         throw new IOException("no Uid: line in /proc status");

@@ -280,13 +280,18 @@ public final class Socket {
         }
     }
 
-    /** The credentials the kernel recorded for the peer of a connected AF_UNIX socket (SO_PEERCRED). */
+    /**
+     * The credentials the kernel recorded for the peer of a connected AF_UNIX socket (SO_PEERCRED): for a client,
+     * those of the process that called listen(2) on the daemon's socket. Made through syscall(2), the one C signature
+     * a short command links, since every client checks who the daemon is before it sends anything.
+     */
     public static PeerCredentials peerCredentials(Fd socket) throws LinuxException {
         int n = socket.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ucred = arena.allocate(12, 4);
             MemorySegment length = arena.allocateFrom(JAVA_INT, 12);
-            int r = (int) getsockopt.HANDLE.invokeExact(Libc.errnoSlot(), n, SOL_SOCKET, SO_PEERCRED, ucred, length);
+            long r = Syscall.call(Syscall.GETSOCKOPT, n, SOL_SOCKET, SO_PEERCRED, Syscall.address(ucred),
+                    Syscall.address(length));
             if (r < 0) throw Calls.fail("getsockopt(fd " + n + ", SO_PEERCRED)");
             return new PeerCredentials(ucred.get(JAVA_INT, 0), ucred.get(JAVA_INT, 4), ucred.get(JAVA_INT, 8));
         } catch (Throwable t) {

@@ -55,10 +55,6 @@ public final class Stat {
     private static final class fstat {
         static final MethodHandle HANDLE = Libc.downcall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
-    private static final class fstatat {
-        static final MethodHandle HANDLE =
-                Libc.downcall("fstatat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    }
     private static final class statx {
         static final MethodHandle HANDLE = Libc.downcall("statx",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
@@ -157,8 +153,9 @@ public final class Stat {
         int d = Fcntl.acquireDir(dir);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(STRUCT_SIZE, 8);
-            int r = (int) fstatat.HANDLE.invokeExact(Libc.errnoSlot(), d, CString.allocate(arena, name, "fstatat"), st,
-                    flags);
+            // newfstatat through syscall(2): a client checking its socket's directory links no signature of its own.
+            long r = Syscall.call(Syscall.NEWFSTATAT, d, Syscall.address(CString.allocate(arena, name, "fstatat")),
+                    Syscall.address(st), flags);
             if (r < 0) throw Calls.fail("fstatat(" + Fcntl.dirName(d) + ", " + CString.quote(name) + ")");
             return decode(st);
         } catch (Throwable t) {

@@ -10,7 +10,7 @@ import org.fdstore.linux.internal.Libc;
 
 /**
  * System calls made through glibc's syscall(2), with their x86_64 numbers, all through one C signature:
- * {@code long syscall(long number, long a, long b, long c, long d)}.
+ * {@code long syscall(long number, long a, long b, long c, long d, long e)}.
  *
  * <p>Why: a starting JVM pays milliseconds for every distinct C signature it links (a stub class and a dozen lambda
  * forms each, which the AOT cache does not keep; docs/benchmarks.md, Start-up). A CLI call connects, sends, receives
@@ -31,8 +31,10 @@ final class Syscall {
     static final long SENDMSG = 46;
     static final long RECVMSG = 47;
     static final long BIND = 49;
+    static final long GETSOCKOPT = 55;
     static final long GETDENTS64 = 217;
     static final long OPENAT = 257;
+    static final long NEWFSTATAT = 262;
     static final long GETGROUPS = 115;
     static final long SETGROUPS = 116;
     static final long PIDFD_SEND_SIGNAL = 424;
@@ -42,7 +44,7 @@ final class Syscall {
     // The C function in a holder class, linked on its first call (see Libc). syscall(2) is variadic after the number.
     private static final class syscall {
         static final MethodHandle HANDLE = Libc.downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                 Linker.Option.firstVariadicArg(1));
     }
 
@@ -50,7 +52,15 @@ final class Syscall {
 
     /** syscall(number, a, b, c, d): the call's result, or -1 with errno captured. */
     static long call(long number, long a, long b, long c, long d) throws Throwable {
-        return (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), number, a, b, c, d);
+        return call(number, a, b, c, d, 0L);
+    }
+
+    /**
+     * syscall(number, a, b, c, d, e), for the calls of five arguments (getsockopt): the call's result, or -1 with
+     * errno captured. The calls of fewer ignore the extra zeros, so all share this one signature.
+     */
+    static long call(long number, long a, long b, long c, long d, long e) throws Throwable {
+        return (long) syscall.HANDLE.invokeExact(Libc.errnoSlot(), number, a, b, c, d, e);
     }
 
     /**

@@ -31,11 +31,12 @@ public final class FsServer {
      * Returns when the mount ends or has been handed off.
      *
      * @param options mount options for a new mount (a takeover keeps the mount as it is)
+     * @param daemonUid a further uid the store daemon may run as, or {@code TrustedUids.NONE}
      * @param standby starts standbys, or null for none
      */
     public static void serve(Path source, Path mountpoint, int readers, MountOptions options, String storeSocket,
-                             StandbyStarter standby) throws IOException, InterruptedException {
-        FdStore store = FdStore.connect(storeSocket);
+                             int daemonUid, StandbyStarter standby) throws IOException, InterruptedException {
+        FdStore store = FdStore.connect(storeSocket, daemonUid);
         PassthroughMount mount = source != null ? PassthroughMount.mount(source, mountpoint, readers, options, store)
                 : PassthroughMount.takeOver(mountpoint, readers, store);
         run(mount, standby);
@@ -75,12 +76,12 @@ public final class FsServer {
      * standby replaced this one. A standby started by an upgrade ({@code forUpgrade}) displaces any other; any
      * other registers only if there is no standby and no upgrade running.
      */
-    public static void standby(Path mountpoint, int readers, String storeSocket, StandbyStarter next, boolean forUpgrade)
-            throws IOException, InterruptedException {
+    public static void standby(Path mountpoint, int readers, String storeSocket, int daemonUid, StandbyStarter next,
+                               boolean forUpgrade) throws IOException, InterruptedException {
         MountId id = MountId.of(mountpoint);
         int self = Unistd.getpid();
         int serving;
-        try (FdStore store = FdStore.connect(storeSocket);
+        try (FdStore store = FdStore.connect(storeSocket, daemonUid);
              StateFile state = new MountStore(store, id).attachStateFile();
              EventFd stop = EventFd.create();
              Epoll epoll = Epoll.create(2)) {
@@ -115,7 +116,7 @@ public final class FsServer {
             state.standbyPid(0);
         }
         LOG.log(System.Logger.Level.INFO, "event=taking_over mountpoint=" + id.mountpoint() + " previous=" + serving);
-        serve(null, mountpoint, readers, MountOptions.defaults(), storeSocket, next);
+        serve(null, mountpoint, readers, MountOptions.defaults(), storeSocket, daemonUid, next);
     }
 
     private static Pidfd openOrNull(int pid) {

@@ -21,6 +21,7 @@ import org.fdstore.linux.Epoll;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
+import org.fdstore.linux.PeerCredentials;
 import org.fdstore.linux.Pidfd;
 import org.fdstore.linux.Received;
 import org.fdstore.linux.Socket;
@@ -115,8 +116,22 @@ public final class Mirror implements AutoCloseable {
         Fd socket = Socket.socket(Socket.AF_UNIX, Socket.SOCK_SEQPACKET, 0);
         try (Mirror m = new Mirror(log, successor ? "successor" : "standby", socket, builder)) {
             Socket.connect(socket, socketPath.toString());
+            checkServer(socketPath, Socket.peerCredentials(socket));
             return m.run(socketPath, successor);
         }
+    }
+
+    /**
+     * A mirror receives every stored fd and then serves them as its own: it follows only a server of its own uid or
+     * root, as the server admits only mirrors of its own uid, so that a socket squatted by another user cannot feed
+     * it a store.
+     */
+    private static void checkServer(Path socketPath, PeerCredentials server) throws LinuxException {
+        int self = Unistd.geteuid();
+        if (server.uid() == 0 || server.uid() == self) return;
+        throw new LinuxException("attach(\"" + socketPath + "\")", Errno.EPERM, "the daemon there runs as uid "
+                + Integer.toUnsignedString(server.uid()) + ", not as this process's uid " + Integer.toUnsignedString(self)
+                + " or root; stop it, or choose another --socket");
     }
 
     private Takeover run(Path socketPath, boolean successor)

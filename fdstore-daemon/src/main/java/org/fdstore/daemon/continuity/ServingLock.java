@@ -45,14 +45,16 @@ public final class ServingLock implements AutoCloseable {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         while (true) {
-            Fd fd = Fcntl.open(path.toString(), Fcntl.O_RDWR | Fcntl.O_CREAT | Fcntl.O_CLOEXEC, 0644);
+            // O_NOFOLLOW: a link planted at the name never makes the daemon create or truncate a file elsewhere.
+            Fd fd = Fcntl.open(path.toString(), Fcntl.O_RDWR | Fcntl.O_CREAT | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC,
+                    0644);
             try {
                 if (!Flock.flock(fd, Flock.LOCK_EX | Flock.LOCK_NB)) {
                     fd.close();
                     return null;
                 }
                 // A holder that stopped cleanly unlinks the file: then we locked an orphan, and try again.
-                if (Stat.fstat(fd).ino() != Stat.fstatat(null, path.toString(), 0).ino()) {
+                if (Stat.fstat(fd).ino() != Stat.fstatat(null, path.toString(), Fcntl.AT_SYMLINK_NOFOLLOW).ino()) {
                     fd.close();
                     continue;
                 }

@@ -1,13 +1,10 @@
 package org.fdstore.daemon.systemd;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import org.fdstore.linux.Errno;
+import org.fdstore.daemon.SocketDirectory;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Socket;
 
@@ -22,37 +19,26 @@ import org.fdstore.linux.Socket;
 public final class NotifySocket implements AutoCloseable {
     private final Fd fd;
     private final String name;
-    /** The bound path's file key, to unlink only our own socket; null for abstract and inherited sockets. */
-    private final Object fileKey;
+    /** The bound path's directory, held open; null for abstract and inherited sockets. */
+    private final SocketDirectory directory;
+    /** The bound socket file's lstat, to unlink only our own; null for abstract and inherited sockets. */
+    private final FileStat bound;
 
-    private NotifySocket(Fd fd, String name, Object fileKey) {
+    private NotifySocket(Fd fd, String name, SocketDirectory directory, FileStat bound) {
         this.fd = fd;
         this.name = name;
-        this.fileKey = fileKey;
+        this.directory = directory;
+        this.bound = bound;
     }
 
     /**
-     * Binds {@code address}: a path (a stale socket file there is replaced) or {@code @name}.
+     * Binds {@code address}: a path (a stale socket file there is replaced) or {@code @name}. A path's directory is
+     * checked and reached as the store socket's is ({@link SocketDirectory}).
      *
-     * @throws LinuxException EADDRINUSE if something else is bound there
+     * @throws LinuxException EADDRINUSE if something else is bound there; EPERM for a directory others may write
      */
     public static NotifySocket bind(String address) throws IOException {
-        Fd fd = Socket.socket(Socket.AF_UNIX, Socket.SOCK_DGRAM | Socket.SOCK_NONBLOCK, 0);
-        try {
-            Socket.setPassCredentials(fd);
-            if (address.startsWith("@")) {
-                Socket.bind(fd, address);
-                return new NotifySocket(fd, address, null);
-            }
-            Path path = Path.of(address);
-            removeIfStale(path);
-            Socket.bind(fd, address);
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
-            return new NotifySocket(fd, address, Files.readAttributes(path, BasicFileAttributes.class).fileKey());
-        } catch (IOException | RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return bind(address, false);
     }
 
     /**
@@ -61,8 +47,34 @@ public final class NotifySocket implements AutoCloseable {
      * name stays taken until the predecessor closes it, and fails with EADDRINUSE.
      */
     public static NotifySocket bindReplacing(String address) throws IOException {
-        if (!address.startsWith("@")) Files.deleteIfExists(Path.of(address));
-        return bind(address);
+        return bind(address, true);
+    }
+
+    private static NotifySocket bind(String address, boolean replacing) throws IOException {
+        Fd fd = Socket.socket(Socket.AF_UNIX, Socket.SOCK_DGRAM | Socket.SOCK_NONBLOCK, 0);
+        SocketDirectory directory = null;
+        try {
+            Socket.setPassCredentials(fd);
+            if (address.startsWith("@")) {
+                Socket.bind(fd, address);
+                return new NotifySocket(fd, address, null, null);
+            }
+            Path path = Path.of(address);
+            String file = path.getFileName().toString();
+            directory = SocketDirectory.open(path);
+            if (replacing) {
+                FileStat there = directory.lstat(file);
+                if (there != null) directory.unlinkIfSame(file, there);
+            } else {
+                directory.removeStaleSocket(file, Socket.SOCK_DGRAM, "stop it or choose another --notify-socket");
+            }
+            Socket.bind(fd, directory.pathOf(file));
+            return new NotifySocket(fd, address, directory, directory.chmodSocket(file, 0666));
+        } catch (IOException | RuntimeException e) {
+            fd.close();
+            if (directory != null) directory.close();
+            throw e;
+        }
     }
 
     /**
@@ -72,20 +84,7 @@ public final class NotifySocket implements AutoCloseable {
     public static NotifySocket inherited(Fd fd) throws LinuxException {
         Socket.setPassCredentials(fd);
         String address = Socket.localAddress(fd);
-        return new NotifySocket(fd, address.isEmpty() ? "fd " + fd.number() + " (inherited)" : address, null);
-    }
-
-    /** A datagram socket file nobody receives on is stale; a live one is never taken over. */
-    private static void removeIfStale(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
-        try (Fd probe = Socket.socket(Socket.AF_UNIX, Socket.SOCK_DGRAM, 0)) {
-            Socket.connect(probe, path.toString());
-            throw new LinuxException("bind(\"" + path + "\")", Errno.EADDRINUSE,
-                    "a process already receives on this notify socket; stop it or choose another --notify-socket");
-        } catch (LinuxException e) {
-            if (e.errno() != Errno.ECONNREFUSED) throw e;
-            Files.delete(path);
-        }
+        return new NotifySocket(fd, address.isEmpty() ? "fd " + fd.number() + " (inherited)" : address, null, null);
     }
 
     /** The socket, owned by this object. */
@@ -101,13 +100,8 @@ public final class NotifySocket implements AutoCloseable {
     @Override
     public void close() {
         fd.close();
-        if (fileKey == null) return;
-        try {
-            Path path = Path.of(name);
-            Object now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            if (fileKey.equals(now)) Files.delete(path);
-        } catch (IOException ignored) {
-            // Already removed, or replaced by another process's socket: leave it.
-        }
+        if (directory == null) return;
+        directory.unlinkIfSame(Path.of(name).getFileName().toString(), bound);
+        directory.close();
     }
 }
