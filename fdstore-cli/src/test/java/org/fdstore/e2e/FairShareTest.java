@@ -41,7 +41,8 @@ class FairShareTest {
         greedy = Scripts.copy("fair_share.py", dir);
         pythonNotify = Scripts.copy("notify_fds.py", dir);
         daemon = DaemonProcess.start(dir, "--max-connections-per-uid", Integer.toString(PER_UID),
-                "--notify-rate", Integer.toString(NOTIFY_RATE), "--notify-socket", notify.toString());
+                "--notify-rate", Integer.toString(NOTIFY_RATE), "--notify-socket", notify.toString(),
+                "--log-level", "debug");
     }
 
     @AfterAll

@@ -32,11 +32,16 @@ class UndescribableTargetTest {
         if (!script.toFile().exists()) Scripts.copy("deep_file.py", fixture.dir());
         List<String> command = new ArrayList<>(List.of(Scripts.PYTHON, script.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("deep_file.py " + args[0] + " exits").isTrue();
-        return new CliRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        // Closed here, not by a later GC: the fixture counts this JVM's fds after the test.
+        try (var stdout = p.getInputStream(); var stderr = p.getErrorStream()) {
+            byte[] out = stdout.readAllBytes();
+            byte[] err = stderr.readAllBytes();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("deep_file.py " + args[0] + " exits").isTrue();
+            return new CliRun(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                    new String(err, StandardCharsets.UTF_8));
+        }
     }
 
     @Test
