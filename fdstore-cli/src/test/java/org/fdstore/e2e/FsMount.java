@@ -101,6 +101,23 @@ final class FsMount implements AutoCloseable {
         return pid[0];
     }
 
+    /** Kills the serving process (kill -9) once a standby waits, and waits until the standby serves; returns its pid. */
+    int killServerAndAwaitSuccessor() throws IOException, InterruptedException {
+        awaitStandby();
+        int serving = servingPid();
+        ProcessHandle.of(serving).orElseThrow().destroyForcibly();
+        int[] successor = {0};
+        Await.until("a new serving process after killing " + serving, Duration.ofSeconds(30), () -> {
+            try {
+                successor[0] = servingPid();
+                return successor[0] != serving && successor[0] != 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, this::log);
+        return successor[0];
+    }
+
     String log() {
         try (var files = Files.list(dir)) {
             StringBuilder out = new StringBuilder();
