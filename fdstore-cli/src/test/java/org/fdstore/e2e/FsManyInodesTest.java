@@ -71,9 +71,8 @@ class FsManyInodesTest {
             }
             String walked = tree(fs, "walk", root.toString(), String.valueOf(LEVELS));
             assertThat(walked).as(walked + fs.log()).startsWith("ok walked=" + LEVELS);
-            // No inode save failed. (Saves of the files and directories opened this deep depend on the store
-            // describing an fd whose path passes PATH_MAX: the store's side of issue 14, item 3.)
-            assertThat(fs.log()).doesNotContain("ESTALE").doesNotContainPattern("event=store_failed op=\"save [^\"]*/[nm]\\d+");
+            // No save failed: the store keeps fds whose path passes PATH_MAX too (issue 14, item 3).
+            assertThat(fs.log()).doesNotContain("ESTALE").doesNotContain("event=store_failed");
         } finally {
             // The temporary directory's own clean-up cannot remove a tree deeper than PATH_MAX.
             tree(fs, "remove", fs.source.resolve("deep").toString());
