@@ -27,9 +27,12 @@ import java.lang.invoke.VarHandle;
  * binding class's functions ahead of time, for a process that must not pay for it later (a standby about to serve).
  *
  * <p>Thread safe. A symbol the C library lacks fails the initialisation of its holder, on the first call, naming the
- * symbol.
+ * symbol; so does every function in a JVM the bindings cannot run in ({@link Platform}: another architecture, or
+ * no native access), naming what is missing. Both throw {@link UnsatisfiedLinkError}: an Error reaches the caller as
+ * itself through the holder's initialisation, where an exception would arrive wrapped.
  */
 public final class Libc {
+    private static final String PLATFORM_PROBLEM = Platform.problem();
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -41,6 +44,7 @@ public final class Libc {
 
     /** Links {@code name} with errno capture; extra options (such as firstVariadicArg) follow it. */
     public static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        if (PLATFORM_PROBLEM != null) throw new UnsatisfiedLinkError(PLATFORM_PROBLEM);
         MemorySegment address = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("the C library has no symbol " + name));
         Linker.Option[] options = new Linker.Option[extra.length + 1];
