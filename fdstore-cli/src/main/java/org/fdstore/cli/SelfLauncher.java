@@ -48,8 +48,10 @@ final class SelfLauncher {
 
     /**
      * The JVM options of a process running {@code fdstore args}, from this JVM's {@code ours}: without the CLI's
-     * C1-only limit (a server wants the full compiler), and with {@code daemonCache} (when not null or empty) as
-     * the AOT cache of a daemon.
+     * C1-only limit (a server wants the full compiler), with {@code daemonCache} (when not null or empty) as the AOT
+     * cache of a daemon, and with native access, which fdstore-linux refuses to run without: a JVM started with
+     * {@code java -jar} has it from the jar's manifest, which the new process, started with {@code -cp}, does not
+     * read.
      */
     static List<String> jvmOptions(List<String> ours, String daemonCache, String... args) {
         boolean daemon = args.length > 0 && args[0].equals("daemon") && daemonCache != null && !daemonCache.isEmpty();
@@ -57,6 +59,9 @@ final class SelfLauncher {
         for (String option : ours) {
             if (option.startsWith("-XX:TieredStopAtLevel")) continue;
             options.add(daemon && option.startsWith("-XX:AOTCache=") ? "-XX:AOTCache=" + daemonCache : option);
+        }
+        if (options.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
+            options.addFirst("--enable-native-access=ALL-UNNAMED");
         }
         return options;
     }

@@ -26,9 +26,15 @@ class SelfLauncherTest {
 
     @Test
     void withoutADaemonCache_theDaemonKeepsTheOptionsItWasGiven() {
-        assertThat(SelfLauncher.jvmOptions(List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto"), null, "daemon"))
-                .containsExactly("-Xshare:auto");
-        assertThat(SelfLauncher.jvmOptions(List.of("-XX:AOTCache=/b/c.aot"), "", "daemon"))
-                .containsExactly("-XX:AOTCache=/b/c.aot");
+        assertThat(SelfLauncher.jvmOptions(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto"), null, "daemon")).containsExactly("--enable-native-access=ALL-UNNAMED", "-Xshare:auto");
+        assertThat(SelfLauncher.jvmOptions(List.of("--enable-native-access", "ALL-UNNAMED", "-XX:AOTCache=/b/c.aot"),
+                "", "daemon")).containsExactly("--enable-native-access", "ALL-UNNAMED", "-XX:AOTCache=/b/c.aot");
+    }
+
+    @Test
+    void fromAJvmWithNativeAccessByItsJarManifest_theNewProcessGetsItOnItsCommandLine() {
+        assertThat(SelfLauncher.jvmOptions(List.of("-Xshare:auto"), null, "daemon"))
+                .containsExactly("--enable-native-access=ALL-UNNAMED", "-Xshare:auto");
     }
 }
