@@ -99,13 +99,12 @@ class ExampleProgramTest {
         }
     }
 
-    /** The example in a new JVM with {@code flags}, its class path as its README gives it, on note.txt in dir. */
+    /** {@code java FLAGS -jar target/save-restore.jar dir/note.txt}, as the example's javadoc gives it. */
     private Run runExample(List<String> flags) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(flags);
-        String classPath = example.resolve("target/save-restore.jar") + ":" + example.resolve("target/lib/*");
-        command.addAll(List.of("-cp", classPath, "org.fdstore.examples.SaveRestore",
+        command.addAll(List.of("-jar", example.resolve("target/save-restore.jar").toString(),
                 dir.resolve("note.txt").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().put("FDSTORE_SOCKET", fixture.daemon().socket().toString());

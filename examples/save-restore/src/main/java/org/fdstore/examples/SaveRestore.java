@@ -16,11 +16,12 @@ import org.fdstore.protocol.Selector;
 /**
  * Creates FILE, writes a line to it, saves it in the fdstore daemon, deletes its name, then restores it from the
  * store and prints its content: the store alone kept the open file alive. Connects to {@code $FDSTORE_SOCKET}, or
- * the default socket. Run it with the JVM options the library needs:
+ * the default socket. Run it with the JVM options the library needs (the jar's manifest names the library's jars in
+ * the local repository):
  * <pre>
  * java --enable-native-access=ALL-UNNAMED \
  *      --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
- *      -cp 'target/save-restore.jar:target/lib/*' org.fdstore.examples.SaveRestore FILE
+ *      -jar target/save-restore.jar FILE
  * </pre>
  */
 public final class SaveRestore {
