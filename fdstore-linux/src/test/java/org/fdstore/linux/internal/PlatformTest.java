@@ -2,7 +2,9 @@ package org.fdstore.linux.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +55,12 @@ class PlatformTest {
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(List.of(options));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), JvmFlagsProbe.class.getName()));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out;
+        try (InputStream stdout = p.getInputStream()) {
+            out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
+        }
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return out.lines().toList();
