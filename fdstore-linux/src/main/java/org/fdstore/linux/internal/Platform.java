@@ -22,15 +22,15 @@ final class Platform {
 
     /**
      * Why {@code module} may not call the Linker, or null when it may: the JVM option that grants it, naming the
-     * module, or ALL-UNNAMED for jars on the class path. The JDK itself would only warn, then let a later release
-     * refuse; this names the option at the first call instead.
+     * module, or ALL-UNNAMED for jars on the class path. The JDK itself only warns (a later release is to refuse);
+     * this names the option at the first call instead.
      */
     static String nativeAccessProblem(Module module, boolean enabled) {
         if (enabled) return null;
-        String name = module.isNamed() ? module.getName() : "ALL-UNNAMED";
-        return "fdstore-linux calls C functions through java.lang.foreign: start the JVM with"
-                + " --enable-native-access=" + name + " (or the manifest attribute Enable-Native-Access: " + name
-                + " of an executable jar)";
+        String advice = module.isNamed() ? "--enable-native-access=" + module.getName()
+                : "--enable-native-access=ALL-UNNAMED (or the manifest attribute Enable-Native-Access: ALL-UNNAMED"
+                        + " of an executable jar)";
+        return "fdstore-linux calls C functions through java.lang.foreign: start the JVM with " + advice;
     }
 
     /** The first problem of this JVM, or null when the bindings can run in it. */
