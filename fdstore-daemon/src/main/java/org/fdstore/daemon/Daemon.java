@@ -294,7 +294,8 @@ public final class Daemon {
                     "audit_log", config.auditLog(), "mirror", config.mirror() && launcher != null,
                     "transition", takeover == null ? null : takeover.transition(),
                     "entries", takeover == null ? null : p.registry().size(), "pause_ms", pauseMillis,
-                    "metrics", metrics == null ? null : metrics.address());
+                    "metrics", metrics == null ? null
+                            : metrics.address().getHostString() + ":" + metrics.address().getPort());
             // The loop is about to accept: the sockets are bound and listening, and whatever connects meanwhile waits
             // in the backlog. A successor (takeover) says so too, as the service's new main process.
             Supervisor.fromEnvironment(log).ready(socket.path() == null ? "serving" : "serving " + socket.path());
