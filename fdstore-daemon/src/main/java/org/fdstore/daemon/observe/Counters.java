@@ -112,7 +112,7 @@ public final class Counters {
                 new MetricFamily("fdstore_requests_total", "counter",
                         "Requests answered, by type and result (ok or the errno name).", counts),
                 new MetricFamily("fdstore_request_duration_seconds", "histogram",
-                        "Time from reading a request to its first reply, by type.", histogram),
+                        "Time the event loop spent on a request, from decoding it to queuing its replies, by type.", histogram),
                 new MetricFamily("fdstore_expired_total", "counter",
                         "Entries whose lifetime ended, by reason.", expiries),
                 new MetricFamily("fdstore_transitions_total", "counter",

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -24,9 +26,12 @@ public final class MetricsEndpoint implements AutoCloseable {
     /** How long a scrape waits for the loop's snapshot before it answers 503. */
     private static final long SNAPSHOT_WAIT_MILLIS = 2_000;
     private final HttpServer http;
+    /** Serves every exchange, one at a time: scrapes are rare, and one thread never races another. */
+    private final ExecutorService thread;
 
-    private MetricsEndpoint(HttpServer http) {
+    private MetricsEndpoint(HttpServer http, ExecutorService thread) {
         this.http = http;
+        this.thread = thread;
     }
 
     /**
@@ -49,9 +54,11 @@ public final class MetricsEndpoint implements AutoCloseable {
                     + "; choose another address or stop what listens there", e);
         }
         http.createContext("/metrics", exchange -> serve(exchange, snapshot));
-        http.setExecutor(task -> Thread.ofPlatform().daemon().name("fdstore-metrics").start(task));
+        ExecutorService thread = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("fdstore-metrics").factory());
+        http.setExecutor(thread);
         http.start();
-        return new MetricsEndpoint(http);
+        return new MetricsEndpoint(http, thread);
     }
 
     /** The address bound, with the port chosen if 0 was asked for. */
@@ -63,6 +70,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        thread.shutdownNow();
     }
 
     /**
