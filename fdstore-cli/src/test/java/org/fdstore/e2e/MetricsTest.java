@@ -72,6 +72,22 @@ class MetricsTest {
     }
 
     @Test
+    void daemon_badOrTakenAddress_failsNamingIt() throws Exception {
+        Path dir = fixture.dir();
+        CliRun malformed = CliRun.runRaw(dir, java.util.Map.of(), "daemon", "--no-mirror", "--socket",
+                dir.resolve("other.sock").toString(), "--metrics", "9464");
+        assertThat(malformed.exitCode()).as(malformed.toString()).isEqualTo(100);
+        assertThat(malformed.stderr()).contains("--metrics 9464: expected HOST:PORT");
+
+        CliRun taken = CliRun.runRaw(dir, java.util.Map.of(), "daemon", "--no-mirror", "--socket",
+                dir.resolve("other.sock").toString(), "--metrics", "127.0.0.1:" + PORT);
+        assertThat(taken.exitCode()).as(taken.toString()).isEqualTo(111);
+        assertThat(taken.stderr()).contains("--metrics 127.0.0.1:" + PORT + ": cannot bind it (EADDRINUSE");
+        assertThat(dir.resolve("other.sock")).doesNotExist();
+        assertThat(MetricsScrape.get(PORT, "/metrics").status()).as("the first daemon serves on").isEqualTo(200);
+    }
+
+    @Test
     void get_otherPathOrMethod_isRefusedAndChangesNothing() throws Exception {
         assertThat(MetricsScrape.get(PORT, "/").status()).isEqualTo(404);
         assertThat(MetricsScrape.get(PORT, "/metrics/x").status()).isEqualTo(404);

@@ -50,8 +50,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         try {
             http = HttpServer.create(address, 16);
         } catch (IOException e) {
-            throw new IOException("--metrics " + hostPort + ": cannot bind " + address + ": " + e.getMessage()
-                    + "; choose another address or stop what listens there", e);
+            throw new IOException("--metrics " + hostPort + ": cannot bind it (" + errnoName(e.getMessage()) + ": "
+                    + e.getMessage() + "); choose another address, or stop what listens there", e);
         }
         http.createContext("/metrics", exchange -> serve(exchange, snapshot));
         ExecutorService thread = Executors.newSingleThreadExecutor(
@@ -93,6 +93,15 @@ public final class MetricsEndpoint implements AutoCloseable {
             throw new IllegalArgumentException("--metrics " + hostPort + ": the port must be a number from 0 to 65535");
         }
         return new InetSocketAddress(host, port);
+    }
+
+    /** The errno behind the JDK's message for a failed bind, which gives only its text. */
+    private static String errnoName(String message) {
+        if (message == null) return "EIO";
+        if (message.contains("already in use")) return "EADDRINUSE";
+        if (message.contains("assign requested address")) return "EADDRNOTAVAIL";
+        if (message.contains("Permission denied")) return "EACCES";
+        return "bind failed";
     }
 
     private static void serve(HttpExchange exchange, Supplier<CompletableFuture<List<MetricFamily>>> snapshot)
