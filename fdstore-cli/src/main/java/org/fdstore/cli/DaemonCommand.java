@@ -8,6 +8,7 @@ import org.fdstore.daemon.Daemon;
 import org.fdstore.daemon.DaemonConfig;
 import org.fdstore.daemon.continuity.StandbyLauncher;
 import org.fdstore.daemon.observe.LogLevel;
+import org.fdstore.daemon.observe.MetricsEndpoint;
 import org.fdstore.daemon.policy.PolicyException;
 import org.fdstore.daemon.server.ServerLimits;
 import org.fdstore.protocol.SocketPath;
@@ -19,7 +20,7 @@ import sun.misc.Signal;
 /**
  * {@code fdstore daemon [--policy FILE] [--admin-group GROUP] [--audit-log FILE] [--no-mirror] [--lame-duck D]
  * [--notify-socket PATH] [--busy-poll MICROSECONDS] [--max-connections N] [--max-connections-per-uid N]
- * [--notify-rate N] [--log-level LEVEL]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
+ * [--notify-rate N] [--log-level LEVEL] [--metrics HOST:PORT]}: serves the store in the foreground, logging key=value lines to stderr, with a hot standby,
  * until SIGTERM; SIGHUP reloads the policy. {@code fdstore daemon --takeover} takes over from the daemon serving the
  * socket. With {@code --notify-socket} it also serves systemd's fd-store protocol (docs/systemd.md).
  */
@@ -73,6 +74,12 @@ public final class DaemonCommand implements Callable<Integer> {
                     + " has every operation.")
     String logLevel = LogLevel.INFO.label();
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Serve GET /metrics in the Prometheus text format on this address, e.g. 127.0.0.1:9464"
+                    + " (docs/operations.md). Whoever can reach it reads namespaces and uids: keep it on loopback"
+                    + " or a trusted network. Standbys and successors serve it when they take over.")
+    String metrics;
+
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Clients connected at once (default 512); more are told EAGAIN and closed.")
     int maxConnections = ServerLimits.DEFAULT_MAX_CONNECTIONS;
@@ -120,6 +127,14 @@ public final class DaemonCommand implements Callable<Integer> {
             System.err.println("fdstore daemon: --log-level: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        if (metrics != null) {
+            try {
+                MetricsEndpoint.parse(metrics);
+            } catch (IllegalArgumentException e) {
+                System.err.println("fdstore daemon: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
         try {
             if (standby || takeover) {
                 if (standby) {
@@ -134,7 +149,7 @@ public final class DaemonCommand implements Callable<Integer> {
             DaemonConfig config = DaemonConfig.at(socket).withSecurity(policy, adminGroup, auditLog)
                     .withContinuity(!noMirror, lameDuck.toMillis()).withNotifySocket(notifySocket)
                     .withBusyPoll(busyPollMicros).withFairShare(maxConnections, maxConnectionsPerUid, notifyRate)
-                    .withLogLevel(level);
+                    .withLogLevel(level).withMetrics(metrics);
             new Daemon(config, System.err).withLauncher(launcher).serve();
             return ExitCodes.OK;
         } catch (InterruptedException e) {

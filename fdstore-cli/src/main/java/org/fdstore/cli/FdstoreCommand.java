@@ -35,7 +35,7 @@ import picocli.CommandLine.ScopeType;
             "       fdstore [--socket PATH] [--daemon-uid UID] COMMAND [ARGS...]"},
         subcommands = {DaemonCommand.class, SaveCommand.class, RestoreCommand.class, RemoveCommand.class,
             TakeCommand.class, ListCommand.class, InspectCommand.class, DropCommand.class, StatusCommand.class,
-            UpgradeCommand.class, FsCommand.class, ExecCommand.class},
+            MetricsCommand.class, UpgradeCommand.class, FsCommand.class, ExecCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 refused by the daemon, 100 bad usage, 111 a system call failed or the"
             + " daemon is unreachable."})
 public final class FdstoreCommand implements Callable<Integer> {

@@ -108,6 +108,7 @@ public final class PeerAgent {
                 default -> throw new IllegalArgumentException("drop by " + w[1]);
             }));
             case "namespace" -> store.defaultNamespace();
+            case "metrics" -> store.metrics().lines().filter(l -> l.startsWith("# TYPE ")).count() + " families";
             case "whoami" -> ProcessHandle.current().pid() + " " + Unistd.getuid() + " "
                     + Files.readSymbolicLink(Path.of("/proc/self/ns/user")).toString().replaceAll("\\D", "");
             default -> throw new IllegalArgumentException("unknown command " + w[0]);

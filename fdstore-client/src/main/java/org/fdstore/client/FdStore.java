@@ -735,6 +735,21 @@ public final class FdStore implements AutoCloseable {
     }
 
     /**
+     * The daemon's metrics in the Prometheus text format 0.0.4, as its {@code /metrics} endpoint serves them,
+     * gathered from all frames of the reply.
+     *
+     * @throws FdStoreException a broken connection, or a refusal (EACCES for a peer that may not read them, see
+     *     docs/security.md; ENOSYS from a daemon without METRICS)
+     */
+    public String metrics() throws FdStoreException {
+        StringBuilder text = new StringBuilder();
+        for (ReplyFrame frame : connection.exchange(new Request.Metrics(), null)) {
+            text.append(((Reply.Metrics) frame.reply()).text());
+        }
+        return text.toString();
+    }
+
+    /**
      * Closes the connection. Entries stay in the store; descriptors restored earlier stay open. Harmless when
      * repeated.
      */

@@ -14,6 +14,7 @@ import org.fdstore.daemon.continuity.StandbyLauncher;
 import org.fdstore.daemon.lifetime.MonotonicClock;
 import org.fdstore.daemon.observe.AuditLog;
 import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.daemon.observe.MetricsEndpoint;
 import org.fdstore.daemon.policy.Accounts;
 import org.fdstore.daemon.policy.Policy;
 import org.fdstore.daemon.policy.PolicyException;
@@ -263,10 +264,13 @@ public final class Daemon {
         Server s = p.server();
         Long pauseMillis = takeover == null ? null : (System.nanoTime() - takeover.pauseStartNanos()) / 1_000_000;
         if (takeover != null) {
+            s.counters().add(takeover.counters());
+            s.counters().transitioned(takeover.transition(), pauseMillis);
             p.continuity().transitioned(takeover.transition(), pauseMillis);
             p.audit().reopen();   // Opened while following: the file may have been rotated since.
         }
         boolean handedOver = false;
+        MetricsEndpoint metrics = null;
         try (AuditLog audit = p.audit();
              NotifySocket notify = takeover == null ? bound : openNotifySocket(activation, true)) {
             if (notify != null) {
@@ -276,6 +280,7 @@ public final class Daemon {
                 s.addStatusSource(state::describe);
                 notifyState = state;
             }
+            metrics = startMetrics(s, takeover != null);
             server = s;
             // Handled here rather than by a shutdown hook, so that a clean stop exits 0 instead of 143.
             Signal.handle(new Signal("TERM"), signal -> requestStop("SIGTERM"));
@@ -288,13 +293,17 @@ public final class Daemon {
                     "admin_gid", p.adminGroup() < 0 ? null : Integer.toUnsignedString(p.adminGroup()),
                     "audit_log", config.auditLog(), "mirror", config.mirror() && launcher != null,
                     "transition", takeover == null ? null : takeover.transition(),
-                    "entries", takeover == null ? null : p.registry().size(), "pause_ms", pauseMillis);
+                    "entries", takeover == null ? null : p.registry().size(), "pause_ms", pauseMillis,
+                    "metrics", metrics == null ? null
+                            : metrics.address().getHostString() + ":" + metrics.address().getPort());
             // The loop is about to accept: the sockets are bound and listening, and whatever connects meanwhile waits
             // in the backlog. A successor (takeover) says so too, as the service's new main process.
             Supervisor.fromEnvironment(log).ready(socket.path() == null ? "serving" : "serving " + socket.path());
             try {
                 s.run();
             } finally {
+                // Released before the successor is promoted, so that it can bind the same address.
+                if (metrics != null) metrics.close();
                 handedOver = s.drainReason() == Reply.GoAway.Reason.HANDOVER;
                 if (handedOver) p.continuity().completeHandover(lock);
                 else p.continuity().retireAll();
@@ -310,6 +319,21 @@ public final class Daemon {
                 socket.close();
                 lock.closeAndRemove();
             }
+        }
+    }
+
+    /**
+     * Serves {@code /metrics} if the configuration asks. A daemon that starts fails if it cannot bind the address;
+     * one that takes over serves the store anyway, and logs why it serves no metrics.
+     */
+    private MetricsEndpoint startMetrics(Server s, boolean takingOver) throws IOException {
+        if (config.metrics() == null) return null;
+        try {
+            return MetricsEndpoint.start(config.metrics(), s::metricsSnapshot);
+        } catch (IOException | IllegalArgumentException e) {
+            if (!takingOver) throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            log.warning("metrics_unavailable", "address", config.metrics(), "reason", e.getMessage());
+            return null;
         }
     }
 

@@ -19,9 +19,18 @@ import org.fdstore.daemon.server.ServerLimits;
  * @param notifySocket where to receive sd_notify datagrams (a path, or {@code @name} in the abstract namespace);
  *                   null for none (docs/systemd.md)
  * @param logLevel   the least a line must be to be logged (docs/cli/daemon.md)
+ * @param metrics    {@code HOST:PORT} where the serving process serves {@code GET /metrics}; null for none
+ *                   (docs/operations.md)
  */
 public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
-        Path auditLog, boolean mirror, long lameDuckMillis, String notifySocket, LogLevel logLevel) {
+        Path auditLog, boolean mirror, long lameDuckMillis, String notifySocket, LogLevel logLevel, String metrics) {
+    /** This configuration without a metrics endpoint. */
+    public DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Path policy, String adminGroup,
+                        Path auditLog, boolean mirror, long lameDuckMillis, String notifySocket, LogLevel logLevel) {
+        this(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis, notifySocket, logLevel,
+                null);
+    }
+
     /**
      * A daemon without policy file, admin group, audit file, mirror or notify socket, that stops at once on
      * SIGTERM.
@@ -38,19 +47,19 @@ public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Pat
     /** This configuration with a policy file, admin group and audit log (each may be null). */
     public DaemonConfig withSecurity(Path policy, String adminGroup, Path auditLog) {
         return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
-                notifySocket, logLevel);
+                notifySocket, logLevel, metrics);
     }
 
     /** This configuration with a hot standby or without, and a lame-duck period for SIGTERM. */
     public DaemonConfig withContinuity(boolean mirror, long lameDuckMillis) {
         return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
-                notifySocket, logLevel);
+                notifySocket, logLevel, metrics);
     }
 
     /** This configuration with a notify socket ({@code /path} or {@code @name}; null for none). */
     public DaemonConfig withNotifySocket(String notifySocket) {
         return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
-                notifySocket, logLevel);
+                notifySocket, logLevel, metrics);
     }
 
     /**
@@ -61,18 +70,24 @@ public record DaemonConfig(Path socket, int maxEntries, ServerLimits limits, Pat
      */
     public DaemonConfig withFairShare(int max, int perUid, int notifyPerSecond) {
         return new DaemonConfig(socket, maxEntries, limits.withFairShare(max, perUid, notifyPerSecond), policy,
-                adminGroup, auditLog, mirror, lameDuckMillis, notifySocket, logLevel);
+                adminGroup, auditLog, mirror, lameDuckMillis, notifySocket, logLevel, metrics);
     }
 
     /** This configuration with the event loop polling {@code micros} after a busy turn (see {@link ServerLimits}). */
     public DaemonConfig withBusyPoll(int micros) {
         return new DaemonConfig(socket, maxEntries, limits.withBusyPollMicros(micros), policy, adminGroup, auditLog,
-                mirror, lameDuckMillis, notifySocket, logLevel);
+                mirror, lameDuckMillis, notifySocket, logLevel, metrics);
     }
 
     /** This configuration logging lines at {@code level} and above. */
     public DaemonConfig withLogLevel(LogLevel level) {
         return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
-                notifySocket, level);
+                notifySocket, level, metrics);
+    }
+
+    /** This configuration serving metrics on {@code hostPort} ({@code HOST:PORT}; null for none). */
+    public DaemonConfig withMetrics(String hostPort) {
+        return new DaemonConfig(socket, maxEntries, limits, policy, adminGroup, auditLog, mirror, lameDuckMillis,
+                notifySocket, logLevel, hostPort);
     }
 }

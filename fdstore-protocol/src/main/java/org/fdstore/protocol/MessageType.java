@@ -31,7 +31,9 @@ public enum MessageType {
     /** Restore a whole namespace, or a list of entries, in one request; the reply spans frames. */
     RESTORE_MANY(0x0B),
     /** Ask for the read-only index that lets a ptrace-capable client restore without a round trip. */
-    FASTPATH(0x0C);
+    FASTPATH(0x0C),
+    /** Read the daemon's metrics in the Prometheus text format; the reply may span frames. */
+    METRICS(0x0D);
 
     /** Set in a reply's type: a reply's type is its request's type with bit 7 set. */
     static final int REPLY_BIT = 0x80;

@@ -244,6 +244,27 @@ public sealed interface Reply {
     }
 
     /**
+     * METRICS succeeded: one piece of the Prometheus text (format 0.0.4), whole lines. A text longer than
+     * {@link #MAX_TEXT_BYTES} comes in several frames, every one but the last with {@code CONTINUES}; the text is
+     * their pieces joined in order.
+     *
+     * @param text whole lines of the exposition, each ending in a newline
+     */
+    record Metrics(String text) implements Reply {
+        /** The most UTF-8 bytes of text one frame carries: a frame's room less its header and fixed fields. */
+        public static final int MAX_TEXT_BYTES = Limits.MAX_FRAME - 64;
+
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code text} is null
+         */
+        public Metrics {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
      * STATUS succeeded.
      *
      * @param status what the daemon says about itself

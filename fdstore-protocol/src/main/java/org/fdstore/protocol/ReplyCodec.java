@@ -81,6 +81,10 @@ public final class ReplyCodec {
             case Reply.RestoredBare b -> bare(b.entries());
             case Reply.FastPathIndex f -> success(8, w -> w.u32(f.daemonPid()).u32(f.indexFd()));
             case Reply.Reported r -> status(r.status());
+            case Reply.Metrics m -> {
+                byte[] text = Utf8.encode(m.text(), Reply.Metrics.MAX_TEXT_BYTES, "metrics text");
+                yield success(4 + text.length, w -> w.blob(text));
+            }
             case Reply.GoAway g -> {
                 if (requestId != 0) throw new IllegalArgumentException("GOAWAY carries request id 0, not " + requestId);
                 yield message(g.reason().code(), g.message(), "GOAWAY message");
@@ -195,6 +199,8 @@ public final class ReplyCodec {
                         : new Reply.RestoredMany(restoredEntries(r));
                 case FASTPATH -> new Reply.FastPathIndex(r.u32("daemon pid"), r.u32("index fd"));
                 case STATUS -> new Reply.Reported(status(r));
+                case METRICS -> new Reply.Metrics(new String(r.blob("metrics text", Reply.Metrics.MAX_TEXT_BYTES),
+                        java.nio.charset.StandardCharsets.UTF_8));
             };
         }
         r.end();
@@ -202,7 +208,7 @@ public final class ReplyCodec {
             throw r.malformed("carries " + header.fdCount() + " fds, but this reply carries " + reply.fdCount());
         }
         if (header.continues() && !mayContinue(reply)) {
-            throw r.malformed("only a successful LIST, INSPECT, SAVE_MANY or RESTORE_MANY reply may set CONTINUES");
+            throw r.malformed("only a successful LIST, INSPECT, SAVE_MANY, RESTORE_MANY or METRICS reply may set CONTINUES");
         }
         if (header.bare() && !(reply instanceof Reply.RestoredBare)) {
             throw r.malformed("only a successful RESTORE_MANY reply may set BARE");
@@ -266,7 +272,8 @@ public final class ReplyCodec {
 
     private static boolean mayContinue(Reply reply) {
         return reply instanceof Reply.Listed || reply instanceof Reply.Inspected || reply instanceof Reply.SavedMany
-                || reply instanceof Reply.RestoredMany || reply instanceof Reply.RestoredBare;
+                || reply instanceof Reply.RestoredMany || reply instanceof Reply.RestoredBare
+                || reply instanceof Reply.Metrics;
     }
 
     private static List<Long> ids(WireReader r) throws ProtocolException {
@@ -377,6 +384,7 @@ public final class ReplyCodec {
             case Reply.RestoredBare b -> replyType == MessageType.RESTORE_MANY.replyCode();
             case Reply.FastPathIndex f -> replyType == MessageType.FASTPATH.replyCode();
             case Reply.Reported r -> replyType == MessageType.STATUS.replyCode();
+            case Reply.Metrics m -> replyType == MessageType.METRICS.replyCode();
             case Reply.GoAway g -> replyType == Limits.ERROR_REPLY_TYPE;
             case Reply.Failure f -> true;
         };

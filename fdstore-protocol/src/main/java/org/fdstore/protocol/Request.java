@@ -237,6 +237,14 @@ public sealed interface Request {
         }
     }
 
+    /** Read the daemon's metrics (see {@link Reply.Metrics}). */
+    record Metrics() implements Request {
+        @Override
+        public MessageType type() {
+            return MessageType.METRICS;
+        }
+    }
+
     /**
      * One frame of a SAVE_MANY request: up to 253 entries to store, each with the fd at the same position in the
      * frame's SCM_RIGHTS. A batch larger than one frame is sent as several frames with the same request id, every one

@@ -91,6 +91,7 @@ public final class RequestCodec {
             case Request.Inspect i -> EncodedBody.EMPTY;
             case Request.Drop d -> dropBody(d.target());
             case Request.Status st -> EncodedBody.EMPTY;
+            case Request.Metrics m -> EncodedBody.EMPTY;
             case Request.Unknown u -> {
                 if (MessageType.ofCode(u.code()).isPresent()) {
                     throw new IllegalArgumentException("type " + u.code() + " is defined; encode its own record");
@@ -177,6 +178,7 @@ public final class RequestCodec {
             case INSPECT -> new Request.Inspect();
             case DROP -> new Request.Drop(r.dropTarget());
             case STATUS -> new Request.Status();
+            case METRICS -> new Request.Metrics();
         };
         r.end();
         if (header.continues() && !mayContinue(request)) {

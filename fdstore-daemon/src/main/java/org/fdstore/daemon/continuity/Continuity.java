@@ -56,6 +56,8 @@ public final class Continuity implements Replication {
     static final long SEND_TIMEOUT_MILLIS = 2_000;
     /** Send buffer asked for each mirror socket: room for bursts without blocking the loop. */
     private static final int MIRROR_SNDBUF = 8 << 20;
+    /** How often the counters go to the mirrors: what a failover may lose of them (docs/operations.md). */
+    private static final long COUNTERS_INTERVAL_NANOS = 1_000_000_000L;
     /** Least time between two standby launches, so a standby that cannot start does not spin. */
     private static final long RESPAWN_NANOS = 1_000_000_000L;
     /**
@@ -88,6 +90,8 @@ public final class Continuity implements Replication {
     private long launchDelayMillis;
     private long nextLaunchNanos;
     private Link successor;
+    /** When the counters next go to the mirrors ({@link System#nanoTime()}). */
+    private long nextCountersNanos;
     private long drainStartNanos;
 
     /** The text of the policy in force, or null for the built-in one. */
@@ -274,6 +278,12 @@ public final class Continuity implements Replication {
     @Override
     public void tick() {
         sendSnapshotSlices();
+        if (server != null && !links.isEmpty() && System.nanoTime() - nextCountersNanos >= 0) {
+            nextCountersNanos = System.nanoTime() + COUNTERS_INTERVAL_NANOS;
+            for (Link l : List.copyOf(links.values())) {
+                if (!sendCounters(l)) drop(l, "did not take a frame within " + SEND_TIMEOUT_MILLIS + " ms");
+            }
+        }
         if (launching != null && !collectLaunch()) return;
         if (launcher == null || server == null || server.drainReason() != null) return;
         for (Link l : links.values()) if (l.role == Frames.ROLE_STANDBY) return;
@@ -323,7 +333,7 @@ public final class Continuity implements Replication {
         retire(l -> l != successor);
         lock.close();
         boolean promoted = false;
-        if (successor != null && links.containsKey(successor.token)) {
+        if (successor != null && links.containsKey(successor.token) && sendCounters(successor)) {
             ByteBuffer b = Frames.begin(scratchView);
             b.putLong(drainStartNanos);
             promoted = send(successor, Frames.end(b, Frames.PROMOTE, 0), List.of());
@@ -344,6 +354,34 @@ public final class Continuity implements Replication {
         // A standby counts once it holds the whole store: before, it could not take over.
         for (Link l : links.values()) if (l.role == Frames.ROLE_STANDBY && l.snapshot == null) status.standbyPid(l.pid);
         history.describe(status);
+    }
+
+    @Override
+    public long[] standbyState() {
+        for (Link l : links.values()) {
+            if (l.role != Frames.ROLE_STANDBY) continue;
+            if (l.snapshot == null) return new long[] {1, 0};
+            long left = l.snapshot.size() - l.snapshotSent;
+            return new long[] {0, (left + SNAPSHOT_SLICE - 1) / SNAPSHOT_SLICE};
+        }
+        return new long[] {0, 0};
+    }
+
+    /** Sends the server's counters as they are now; false if the mirror did not take them. */
+    private boolean sendCounters(Link link) {
+        ByteBuffer b = Frames.begin(scratchView);
+        int countAt = b.position();
+        b.putInt(0);
+        int count = 0;
+        for (Map.Entry<String, Long> e : server.counters().export().entrySet()) {
+            // A key is short ASCII; those that would not fit are left out rather than overflow the frame.
+            if (b.remaining() < 2 + e.getKey().length() + 8) break;
+            EntryRecord.putString(b, e.getKey());
+            b.putLong(e.getValue());
+            count++;
+        }
+        b.putInt(countAt, count);
+        return send(link, Frames.end(b, Frames.COUNTERS, 0), List.of());
     }
 
     private void retire(java.util.function.Predicate<Link> which) {

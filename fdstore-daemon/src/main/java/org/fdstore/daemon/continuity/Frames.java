@@ -28,6 +28,12 @@ final class Frames {
     /** Server to successor: the lock is free, serve now. Body: u64 CLOCK_MONOTONIC ns at which the server stopped. */
     static final int PROMOTE = 0x16;
 
+    /**
+     * Server to mirror: its counters as they are (docs/operations.md "Metrics"), once a second and just before
+     * PROMOTE; each replaces the one before. Body: u32 count, count × (string key, u64 value).
+     */
+    static final int COUNTERS = 0x17;
+
     /** Role byte of ATTACH: a hot standby that serves if the server dies. */
     static final int ROLE_STANDBY = 1;
     /** Role byte of ATTACH: an upgrade successor that serves once the server has handed over. */
@@ -66,6 +72,7 @@ final class Frames {
             case READY -> "READY";
             case RETIRE -> "RETIRE";
             case PROMOTE -> "PROMOTE";
+            case COUNTERS -> "COUNTERS";
             default -> String.format("0x%02x", type);
         };
     }

@@ -77,8 +77,10 @@ public final class Mirror implements AutoCloseable {
      *
      * @param transition {@code handover} or {@code failover}
      * @param pauseStartNanos System.nanoTime() at which the old server stopped serving (handover) or its stream ended
+     * @param counters the old server's counters as its last COUNTERS frame told them (empty if none came), which
+     *     the new one continues from
      */
-    public record Takeover(ServingLock lock, String transition, long pauseStartNanos) {}
+    public record Takeover(ServingLock lock, String transition, long pauseStartNanos, Map<String, Long> counters) {}
 
     private final EventLog log;
     private final String role;
@@ -93,6 +95,8 @@ public final class Mirror implements AutoCloseable {
     /** The serving daemon's pid, and a pidfd of it; null if it had exited already when its CONFIG was read. */
     private int serverPid;
     private Pidfd server;
+    /** The server's counters as its last COUNTERS frame told them. */
+    private Map<String, Long> counters = Map.of();
 
     private Mirror(EventLog log, String role, Fd socket, StoreBuilder builder) {
         this.log = log;
@@ -184,6 +188,7 @@ public final class Mirror implements AutoCloseable {
                         Socket.sendmsg(socket, buffer, Frames.end(ready, Frames.READY, 0), List.of(), 0);
                     }
                 }
+                case Frames.COUNTERS -> counters = counters(frame);
                 case Frames.RETIRE -> {
                     log.log("retired", "role", role, "pid", Unistd.getpid(), "entries_closed",
                             entries == null ? 0 : entries.size());
@@ -248,7 +253,14 @@ public final class Mirror implements AutoCloseable {
 
     private Takeover takeover(ServingLock lock, String transition, long pauseStartNanos) {
         store = null;   // The caller's now.
-        return new Takeover(lock, transition, pauseStartNanos);
+        return new Takeover(lock, transition, pauseStartNanos, counters);
+    }
+
+    private static Map<String, Long> counters(ByteBuffer frame) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        int count = frame.getInt();
+        for (int i = 0; i < count; i++) m.put(EntryRecord.getString(frame), frame.getLong());
+        return m;
     }
 
     private void config(ByteBuffer frame, List<Fd> fds) throws IOException, PolicyException {

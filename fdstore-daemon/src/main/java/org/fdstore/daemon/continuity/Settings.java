@@ -34,6 +34,7 @@ final class Settings {
         m.put("lame_duck_ms", Long.toString(config.lameDuckMillis()));
         if (config.notifySocket() != null) m.put("notify_socket", config.notifySocket());
         m.put("log_level", config.logLevel().label());
+        if (config.metrics() != null) m.put("metrics", config.metrics());
         return m;
     }
 
@@ -57,7 +58,7 @@ final class Settings {
                 Boolean.parseBoolean(required(m, "mirror")), Long.parseLong(required(m, "lame_duck_ms")),
                 m.get("notify_socket"),
                 // A CONFIG from a build that predates log_level lacks it: log as a new daemon does.
-                m.containsKey("log_level") ? LogLevel.parse(m.get("log_level")) : LogLevel.INFO);
+                m.containsKey("log_level") ? LogLevel.parse(m.get("log_level")) : LogLevel.INFO, m.get("metrics"));
     }
 
     private static int integer(Map<String, String> m, String key) {

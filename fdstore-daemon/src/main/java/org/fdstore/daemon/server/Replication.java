@@ -57,6 +57,11 @@ public interface Replication {
     /** Adds to a STATUS reply what the layer knows: the standby, when the store started, the last transition. */
     default void describe(DaemonStatus.Builder status) {}
 
+    /** Whether a hot standby holds the whole store (1 or 0), and how many snapshot slices it still lacks. */
+    default long[] standbyState() {
+        return new long[] {0, 0};
+    }
+
     /** Called at every tick of the loop (at least once a second). */
     default void tick() {}
 

@@ -3,8 +3,11 @@ package org.fdstore.daemon.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.fdstore.daemon.observe.EventLog;
 import org.fdstore.daemon.observe.Inspector;
+import org.fdstore.daemon.observe.MetricFamily;
+import org.fdstore.daemon.observe.MetricsText;
 import org.fdstore.daemon.observe.MountTable;
 import org.fdstore.daemon.policy.Policy;
 import org.fdstore.daemon.policy.Right;
@@ -47,10 +50,13 @@ final class RequestHandler {
     private final EventLog log;
     private final int daemonPid;
     private final BulkRequests bulk;
+    /** The store's metrics now, as the loop sees it. */
+    private final Supplier<List<MetricFamily>> metrics;
     private final java.time.Instant startedAt = java.time.Instant.now();
 
-    RequestHandler(Store store, EventLog log, int daemonPid) {
+    RequestHandler(Store store, EventLog log, int daemonPid, Supplier<List<MetricFamily>> metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.log = log;
         this.daemonPid = daemonPid;
         this.bulk = new BulkRequests(this, store);
@@ -128,6 +134,10 @@ final class RequestHandler {
                     yield null;
                 }
                 case Request.Status status -> new Reply.Reported(status());
+                case Request.Metrics metrics -> {
+                    metrics(c, replyType, requestId, out);
+                    yield null;
+                }
                 case Request.Unknown unknown -> throw new Refusal(Errno.ENOSYS,
                         "message type 0x" + Integer.toHexString(unknown.code()) + " is not defined in version " + c.version);
                 case Request.Hello hello -> throw new IllegalStateException("HELLO is answered above");
@@ -145,16 +155,9 @@ final class RequestHandler {
 
     /** What STATUS answers: this process, the store's counts, and what the continuity layer adds. */
     private DaemonStatus status() {
-        String[] fds = new java.io.File("/proc/self/fd").list();
-        long limit;
-        try {
-            limit = Resource.openFileLimit();
-        } catch (LinuxException e) {
-            limit = 0;
-        }
         String version = RequestHandler.class.getPackage().getImplementationVersion();
         DaemonStatus.Builder b = DaemonStatus.builder().servingPid(daemonPid)
-                .counts(store.registry.size(), fds == null ? 0 : fds.length, limit, store.registry.capacity())
+                .counts(store.registry.size(), StoreMetrics.openFds(), StoreMetrics.fdLimit(), store.registry.capacity())
                 .startedAt(startedAt).version(version == null ? "dev" : version);
         store.replication.describe(b);
         store.statusSources.forEach(source -> source.accept(b));
@@ -355,6 +358,22 @@ final class RequestHandler {
         }
         log.debug("fastpath", "conn", c.token, "pid", c.peer.pid(), "uid", Integer.toUnsignedString(c.peer.uid()),
                 "result", "ok");
+    }
+
+    /**
+     * Answers METRICS with the text the HTTP endpoint serves, in frames of whole lines. Only root and the admin
+     * group read it: it names every namespace in use and the uids that connect and store (docs/security.md).
+     */
+    private void metrics(Connection c, int replyType, long requestId, ReplySink out) throws Refusal {
+        if (!store.policy().isAdmin(c.access.peer())) {
+            throw new Refusal(Errno.EACCES, peerName(c) + " may not read the metrics: they name every namespace and"
+                    + " uid in use, so only root and the admin group may; ask an administrator, or scrape the"
+                    + " --metrics endpoint");
+        }
+        List<String> pieces = MetricsText.split(MetricsText.render(metrics.get()), Reply.Metrics.MAX_TEXT_BYTES);
+        for (int i = 0; i < pieces.size(); i++) {
+            out.reply(c, replyType, requestId, i < pieces.size() - 1, new Reply.Metrics(pieces.get(i)), List.of());
+        }
     }
 
     private static void checkFdCount(Request request, List<Fd> fds) throws Refusal {

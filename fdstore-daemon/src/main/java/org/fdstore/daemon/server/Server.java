@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.fdstore.daemon.fastpath.FastPathIndex;
@@ -16,6 +17,7 @@ import org.fdstore.daemon.lifetime.Lifetimes;
 import org.fdstore.daemon.lifetime.Watcher;
 import org.fdstore.daemon.observe.AuditLog;
 import org.fdstore.daemon.observe.EventLog;
+import org.fdstore.daemon.observe.MetricFamily;
 import org.fdstore.daemon.policy.PeerIdentity;
 import org.fdstore.daemon.policy.Policy;
 import org.fdstore.daemon.policy.PolicyException;
@@ -68,6 +70,9 @@ public final class Server {
     private final RequestHandler handler;
     private final EventFd wake;
     private final Map<Long, Connection> connections = new HashMap<>();
+    /** Snapshots of the metrics other threads asked for; the loop completes them at its next turn. */
+    private final java.util.Queue<CompletableFuture<List<MetricFamily>>> metricsWanted =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ConnectionShares shares;
     /** Other fds the loop polls for their owners (the systemd notify socket), by token. */
     private final Map<Long, Watched> watched = new HashMap<>();
@@ -136,7 +141,7 @@ public final class Server {
         this.store = new Store(registry, policy, audit, clock, new EpollWatcher(),
                 FastPathIndex.create(registry.capacity()));
         this.store.replication = replication;
-        this.handler = new RequestHandler(store, log, Unistd.getpid());
+        this.handler = new RequestHandler(store, log, Unistd.getpid(), this::metrics);
         this.shares = new ConnectionShares(limits.perUidConnectionLimit(), Unistd.geteuid());
         this.wake = EventFd.create();
         try {
@@ -183,6 +188,7 @@ public final class Server {
             connections.values().forEach(c -> disconnect(c, "daemon stopping"));
             connections.clear();
             closeResources();
+            metricsWanted.forEach(f -> f.cancel(false));
             finished.countDown();
         }
     }
@@ -230,6 +236,27 @@ public final class Server {
             Thread.yield();
         } while (System.nanoTime() - deadline < 0);
         return 0;
+    }
+
+    /**
+     * The store's metrics, taken by the loop at its next turn: for threads other than the loop's (the HTTP
+     * endpoint). Thread safe.
+     */
+    public CompletableFuture<List<MetricFamily>> metricsSnapshot() {
+        CompletableFuture<List<MetricFamily>> f = new CompletableFuture<>();
+        metricsWanted.add(f);
+        wakeUp();
+        return f;
+    }
+
+    /** The store's metrics now; loop thread only. */
+    List<MetricFamily> metrics() {
+        return StoreMetrics.families(store, connections.values(), replication);
+    }
+
+    /** The counters, which the continuity layer carries to the process that serves next; loop thread only. */
+    public org.fdstore.daemon.observe.Counters counters() {
+        return store.counters;
     }
 
     /** Asks the loop to reload the policy file (and reopen the audit log) at its next turn. Thread safe. */
@@ -436,7 +463,10 @@ public final class Server {
             sink.reject(c, e.replyType(), e.requestId(), Reply.Failure.of(e.errno(), e.getMessage()));
             return;
         }
+        long startNanos = System.nanoTime();
+        sink.firstErrno = -1;
         handler.handle(c, frame, r.fds(), sink);
+        store.counters.request(frame.request().code(), Math.max(sink.firstErrno, 0), System.nanoTime() - startNanos);
     }
 
     /** A daemon-to-daemon connection: it leaves the loop's clients and goes to the continuity layer. */
@@ -451,6 +481,7 @@ public final class Server {
 
     private void tick() throws LinuxException {
         replication.tick();
+        for (CompletableFuture<List<MetricFamily>> f; (f = metricsWanted.poll()) != null; ) f.complete(metrics());
         if (shutdownRequested && drainReason == null && System.nanoTime() - shutdownAtNanos >= 0) {
             drain(Reply.GoAway.Reason.SHUTDOWN, "the store is shutting down");
         }
@@ -682,8 +713,12 @@ public final class Server {
 
     /** Encodes replies into the shared send buffer and sends or queues them. */
     private final class Sink implements ReplySink {
+        /** The errno of the first reply to the frame being handled (0: success), or -1 before it. */
+        int firstErrno = -1;
+
         @Override
         public void reply(Connection c, int replyType, long requestId, boolean continues, Reply reply, List<Fd> fds) {
+            if (firstErrno < 0) firstErrno = reply instanceof Reply.Failure f ? f.errno() : 0;
             if (!connections.containsKey(c.token) || c.peerGone) return;
             int length = ReplyCodec.encode(replyType, requestId, continues, reply, fds.size(), outView.clear());
             if (replication.pending() || !held.isEmpty()) {

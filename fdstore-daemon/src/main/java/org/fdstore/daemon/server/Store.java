@@ -44,6 +44,8 @@ public final class Store implements Lifetimes.Ender {
     private final Clock clock;
     /** Add their keys to every STATUS reply, after the continuity layer's (the notify socket's state). */
     final List<Consumer<DaemonStatus.Builder>> statusSources = new ArrayList<>();
+    /** Requests, expiries and transitions counted so far, by this process and those that served before. */
+    final org.fdstore.daemon.observe.Counters counters = new org.fdstore.daemon.observe.Counters();
     /** Told of every change, before the change is acknowledged. */
     Replication replication = Replication.NONE;
     /** The policy in force; replaced whole on reload. */
@@ -254,6 +256,7 @@ public final class Store implements Lifetimes.Ender {
                 "name", entry.name().isEmpty() ? null : entry.name(), "kind", entry.kind().label(),
                 "owner_pid", entry.owner().pid(), "owner_uid", Integer.toUnsignedString(entry.owner().uid()),
                 "reason", why.word(), "result", "closed");
+        counters.expired(why);
         release(entry);
     }
 }
