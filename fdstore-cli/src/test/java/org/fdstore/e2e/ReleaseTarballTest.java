@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -39,6 +41,8 @@ class ReleaseTarballTest {
     @TempDir
     static Path dir;
     private static Path release;
+    /** The release's version, from the tarball's name. */
+    private static String version;
     private static Path fdstoreLink;
 
     /** Exit code and output of one command. */
@@ -50,7 +54,10 @@ class ReleaseTarballTest {
         Run dist = run(PROJECT, null, PROJECT.resolve("bin/dist").toString());
         assertThat(dist.exitCode()).as(dist.toString()).isZero();
         Path tarball = Path.of(dist.stdout().strip());
-        assertThat(tarball.getFileName().toString()).matches("fdstore-[^/]+-linux-x86_64\\.tar\\.gz");
+        Matcher name = Pattern.compile("fdstore-([^/]+)-linux-x86_64\\.tar\\.gz")
+                .matcher(tarball.getFileName().toString());
+        assertThat(name.matches()).as(tarball.toString()).isTrue();
+        version = name.group(1);
         Path unpacked = Files.createDirectory(dir.resolve("unpacked"));
         Run tar = run(unpacked, Map.of(), "tar", "-xzf", tarball.toString());
         assertThat(tar.exitCode()).as(tar.toString()).isZero();
@@ -76,6 +83,8 @@ class ReleaseTarballTest {
             Run list = fdstore("list", "--socket", socket.toString());
             assertThat(list.exitCode()).as(list.toString()).isZero();
             assertThat(list.stdout()).contains("kept");
+            Run status = fdstore("status", "--socket", socket.toString());
+            assertThat(status.stdout()).as(status.toString()).contains("entries: 1\n", "version: " + version + "\n");
             assertThat(daemon.stop()).as(daemon.log()).isZero();
         }
     }
