@@ -85,6 +85,9 @@ class ReleaseTarballTest {
             assertThat(list.stdout()).contains("kept");
             Run status = fdstore("status", "--socket", socket.toString());
             assertThat(status.stdout()).as(status.toString()).contains("entries: 1\n", "version: " + version + "\n");
+            // The standby is a JVM the daemon starts itself (SelfLauncher): with the bundled runtime too.
+            Await.until("the release's daemon to have a standby", COMMAND_TIMEOUT, () -> standbyPid(socket),
+                    daemon::log);
             assertThat(daemon.stop()).as(daemon.log()).isZero();
         }
     }
@@ -123,6 +126,14 @@ class ReleaseTarballTest {
         assertThat(release.resolve("contrib/fdstore.socket")).exists();
         assertThat(release.resolve("docs/operations.md")).exists();
         assertThat(release.resolve("README.md")).exists();
+    }
+
+    private static boolean standbyPid(Path socket) {
+        try {
+            return fdstore("status", "--socket", socket.toString()).stdout().matches("(?s).*standby_pid: [0-9]+\n.*");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** {@code fdstore ARGS} of the release, through the link, as on a machine without a JDK. */
