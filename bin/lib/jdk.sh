@@ -5,12 +5,9 @@
 # the functions below use shell builtins, and start a process only where one must answer (cd -P, not readlink -f).
 fdstore_root=$(CDPATH="" cd -P "${BASH_SOURCE[0]%/*}/../.." && pwd)
 fdstore_jar=$fdstore_root/fdstore-cli/target/fdstore-cli.jar
-# FFM needs native access; JdkFiles needs java.io and sun.nio.ch to wrap fds in FileDescriptor and FileChannel.
-fdstore_jvm_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED
-  --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
-# Per role: the daemon tuned to serve; every other command is short and starts fast rather than optimises.
-fdstore_daemon_tuning=(-XX:+UseSerialGC)
-fdstore_cli_tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+# The JVM options of each role, shared with the release's launcher (bin/dist).
+# shellcheck source=bin/lib/jvm.sh
+. "${BASH_SOURCE[0]%/*}/jvm.sh"
 
 java_major() { # JAVA_HOME -> sets java_major_version to the JDK's major version, or to nothing
   # The JDK's release file answers without starting a JVM (tens of milliseconds on every bin/fdstore call).
@@ -99,38 +96,6 @@ source_newer_than() { # FILE [MODULE_DIR_TO_SKIP] -> status 0 if a pom.xml or ma
   done
   [ ${#unset_after[@]} -eq 0 ] || shopt -u "${unset_after[@]}"
   [ -n "$path" ]
-}
-
-# The JDK 25 AOT cache (JEP 483/514) of a build: classes loaded and linked, and method profiles, recorded by a
-# training run, so that a JVM starts without parsing, verifying and linking them again. One cache per role, because
-# a cache only serves a JVM with the options it was trained with. Cache files sit next to the jar they were trained
-# on: fdstore-cli-cli.aot, fdstore-cli-daemon.aot.
-fdstore_aot_cache() { # JAR ROLE -> sets aot_cache to the cache's path
-  aot_cache=${1%.jar}-$2.aot
-}
-
-# fdstore_java_args ROLE JAR : sets the array fdstore_args to the JVM options for ROLE (daemon or cli) running JAR:
-# the project's flags, the role's tuning, and its AOT cache when one newer than JAR exists. A cache the JVM still
-# finds unusable (another JDK, a damaged file) is ignored silently (its aot/cds log lines are off), so a cache can
-# slow a start at worst, never break a run.
-fdstore_java_args() {
-  local role=$1 jar=$2 aot_cache
-  fdstore_aot_cache "$jar" "$role"
-  if [ "$role" = daemon ]; then fdstore_args=("${fdstore_jvm_flags[@]}" "${fdstore_daemon_tuning[@]}")
-  else fdstore_args=("${fdstore_jvm_flags[@]}" "${fdstore_cli_tuning[@]}"); fi
-  if [ -s "$aot_cache" ] && [ "$aot_cache" -nt "$jar" ]; then
-    fdstore_args+=("-XX:AOTCache=$aot_cache" '-Xlog:aot*=off,cds*=off')
-  else
-    fdstore_args+=(-Xshare:auto)
-  fi
-  # A daemon the CLI starts (the successor of `fdstore upgrade`) runs with the daemon's cache (SelfLauncher).
-  [ "$role" = daemon ] || fdstore_daemon_cache_property "$jar"
-}
-
-fdstore_daemon_cache_property() { # JAR : adds to fdstore_args the property naming JAR's daemon cache, when fresh
-  local aot_cache
-  fdstore_aot_cache "$1" daemon
-  if [ -s "$aot_cache" ] && [ "$aot_cache" -nt "$1" ]; then fdstore_args+=("-Dfdstore.daemon.aot-cache=$aot_cache"); fi
 }
 
 # train_aot_if_stale JAVA_HOME JAR : (re)builds both AOT caches of JAR when one is missing or older than JAR, by a

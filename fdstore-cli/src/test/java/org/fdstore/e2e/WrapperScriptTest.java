@@ -44,6 +44,7 @@ class WrapperScriptTest {
         root = dir.resolve("project");
         copy(PROJECT.resolve("bin/fdstore"), root.resolve("bin/fdstore"));
         copy(PROJECT.resolve("bin/lib/jdk.sh"), root.resolve("bin/lib/jdk.sh"));
+        copy(PROJECT.resolve("bin/lib/jvm.sh"), root.resolve("bin/lib/jvm.sh"));
         for (String source : List.of("pom.xml", "mod/pom.xml", "mod/src/main/java/A.java", "mod/src/test/java/T.java",
                 "mod/target/classes/A.class", "fdstore-bench/pom.xml", "fdstore-bench/src/main/java/B.java",
                 "docs/x.md")) {
