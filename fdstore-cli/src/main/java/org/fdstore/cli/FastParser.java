@@ -23,7 +23,7 @@ import org.fdstore.protocol.Selector;
 final class FastParser {
     /** The commands of {@link FdstoreCommand}: picocli takes none of these names as an option's value. */
     static final Set<String> COMMANDS = Set.of("daemon", "save", "restore", "remove", "take", "list", "inspect",
-            "drop", "status", "upgrade", "fs", "exec");
+            "drop", "status", "upgrade", "fs", "exec", "metrics");
 
     /** What a command line that this parser understood runs: {@code call}, a command of the root or the root. */
     record Parsed(String command, Callable<Integer> call) {
@@ -120,6 +120,7 @@ final class FastParser {
                 case "--lame-duck" -> c.lameDuck = duration(value());
                 case "--busy-poll" -> c.busyPollMicros = number(value());
                 case "--log-level" -> c.logLevel = value();
+                case "--metrics" -> c.metrics = value();
                 case "--max-connections" -> c.maxConnections = number(value());
                 case "--max-connections-per-uid" -> c.maxConnectionsPerUid = number(value());
                 case "--notify-rate" -> c.notifyRate = number(value());
