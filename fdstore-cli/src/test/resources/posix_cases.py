@@ -8,6 +8,7 @@ the FUSE mount of an identical directory; the two outputs must be equal. Inode n
 are left out: they differ by design.
 """
 import errno
+import mmap
 import os
 import stat
 import sys
@@ -155,6 +156,34 @@ def root_setup():
     show("removexattr", lambda: os.removexattr(p("f-link"), "user.color"))
     show("getxattr removed", lambda: os.getxattr(p("f-link"), "user.color"))
     show("dir xattr", lambda: (os.setxattr(p("d3"), "user.dir", b"1"), os.getxattr(p("d3"), "user.dir"))[1])
+    # Set-id files for the other phases: a write or truncate by another user clears the bits, root's keeps them
+    for name in ("sid-write", "sid-trunc", "sid-otrunc", "sid-root", "sid-chown"):
+        show(f"setid {name}", lambda: (write(p("shared", name), b"x"), os.chmod(p("shared", name), 0o6777))[1])
+    show("setgid group-exec", lambda: (write(p("shared", "sgid-gx"), b"x"), os.chmod(p("shared", "sgid-gx"), 0o2757))[1])
+    # One file open twice at once, with different flags, and mapped (sqlite3 and git do this)
+    show("open nofollow existing", lambda: os.close(os.open(p("d3", "moved"), os.O_RDWR | os.O_NOFOLLOW)))
+
+    def two_opens():
+        write(p("both"), b"0123456789")
+        r = os.open(p("both"), os.O_RDONLY)
+        w = os.open(p("both"), os.O_RDWR)
+        try:
+            mapped = mmap.mmap(w, 10)
+            mapped[0:2] = b"AB"
+            os.pwrite(w, b"CD", 2)
+            seen = os.pread(r, 10, 0)
+            ro = mmap.mmap(r, 10, prot=mmap.PROT_READ)
+            seen_mapped = ro[:]
+            ro.close()
+            mapped.close()
+            a = os.open(p("both"), os.O_WRONLY | os.O_APPEND)
+            os.write(a, b"!")
+            os.close(a)
+            return seen, seen_mapped, os.pread(r, 20, 0)
+        finally:
+            os.close(r)
+            os.close(w)
+    show("two opens and mmap", two_opens)
 
 
 def user_a():
@@ -180,6 +209,9 @@ def user_a():
     show("a hardlink root file", lambda: os.link(p("private", "secret"), p("shared", "a-hl")))
     show("a xattr user file", lambda: (os.setxattr(p("shared", "a-file"), "user.k", b"v"), os.getxattr(p("shared", "a-file"), "user.k"))[1])
     show("a xattr root file", lambda: os.setxattr(p("shared", "rootfile"), "user.k", b"v"))
+    show("a write setid", lambda: (write(p("shared", "sid-write"), b"y", os.O_WRONLY | os.O_APPEND), meta(p("shared", "sid-write")))[1])
+    show("a truncate setid", lambda: (os.truncate(p("shared", "sid-trunc"), 0), meta(p("shared", "sid-trunc")))[1])
+    show("a o_trunc setid", lambda: (write(p("shared", "sid-otrunc"), b"", os.O_WRONLY | os.O_TRUNC), meta(p("shared", "sid-otrunc")))[1])
 
 
 def user_b():
@@ -191,10 +223,13 @@ def user_b():
     show("b rmdir a dir", lambda: os.rmdir(p("shared", "a-dir")))
     show("b write a file", lambda: write(p("shared", "a-file"), b"b", os.O_WRONLY))
     show("b read a file", lambda: read(p("shared", "a-file")))
+    show("b write setgid group-exec", lambda: (write(p("shared", "sgid-gx"), b"b", os.O_WRONLY | os.O_APPEND), meta(p("shared", "sgid-gx")))[1])
 
 
 def root_final():
     show("mknod as root again", lambda: os.mknod(p("fifo2"), 0o600 | stat.S_IFIFO))
+    show("root write setid", lambda: (write(p("shared", "sid-root"), b"r", os.O_WRONLY | os.O_APPEND), meta(p("shared", "sid-root")))[1])
+    show("root chown setid", lambda: (os.chown(p("shared", "sid-chown"), USER_A, -1), meta(p("shared", "sid-chown")))[1])
     for line in tree():
         print(line)
 

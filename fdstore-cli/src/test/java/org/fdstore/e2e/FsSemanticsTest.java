@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * POSIX semantics through the mount, differentially: a catalogue of cases (posix_cases.py: data, truncate, renames,
  * hard and symbolic links, directories, a 3000-entry listing, fifos and device nodes, chmod, chown, utimens, xattrs,
- * sticky and setgid directories, permission checks) runs as root and as two unprivileged users, once on a plain
+ * sticky and setgid directories, permission checks, set-id bits cleared by another user's write or truncate, one file
+ * open twice at once and mapped) runs as root and as two unprivileged users, once on a plain
  * directory and once through the mount, and every outcome must be the same. The mount uses --dev, so that device
  * nodes behave as on the source (by default a mount is nodev, and opening one fails with EACCES).
  */
@@ -36,7 +37,9 @@ class FsSemanticsTest {
             String actual = runAllPhases(script, fs.mountpoint);
             assertThat(actual).as("outcomes through the mount" + fs.log()).isEqualTo(expected);
             assertThat(expected).contains("b unlink a in sticky: EPERM").contains("a read root 600: EACCES")
-                    .contains("big listing: ok (3000");
+                    .contains("big listing: ok (3000").contains("a write setid: ok type=100000 mode=777 ")
+                    .contains("root write setid: ok type=100000 mode=6777 ")
+                    .contains("two opens and mmap: ok (b'ABCD456789', b'ABCD456789', b'ABCD456789!')");
             CliRun umount = fs.cli("fs", "umount", fs.mountpoint.toString());
             assertThat(umount.exitCode()).as(umount.toString()).isZero();
             fs.store.awaitFdCount(fs.storeBaseline);

@@ -9,7 +9,6 @@ import org.fdstore.fuse.FuseRequest;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
 import org.fdstore.linux.LinuxException;
-import org.fdstore.linux.Ioctl;
 import org.fdstore.linux.Proc;
 import org.fdstore.linux.Stat;
 import org.fdstore.linux.Unistd;
@@ -21,7 +20,11 @@ import org.fdstore.linux.Unistd;
  * fsync, flush and release it.
  */
 final class FileOps {
-    private static final int IGNORED_ON_REOPEN = Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY;
+    /**
+     * Flags that applied to the name the kernel has already resolved. O_NOFOLLOW would refuse the /proc/self/fd
+     * link a re-open goes through (ELOOP: sqlite3 opens its database with it).
+     */
+    private static final int IGNORED_ON_REOPEN = Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_NOFOLLOW;
     private static final int FOPEN_KEEP_CACHE = 1 << 1;
     private static final int MAX_READ = 1 << 20;
     /** Each reader thread reads into its own buffer; the reply is written before the thread takes the next request. */
@@ -69,16 +72,21 @@ final class FileOps {
                 : FuseReply.create(entry, handle.fh(), FOPEN_KEEP_CACHE);
     }
 
-    /** Records an open fd as a handle, with a backing id when passthrough applies, and saves it in the store. */
+    /**
+     * Records an open fd as a handle, with its inode's shared backing id when passthrough applies (see
+     * {@link BackingFiles}), and saves it in the store.
+     */
     Handle register(long nodeid, Fd fd, int flags, boolean directory, long unique) throws LinuxException {
         int backingId = 0;
-        try {
-            if (!directory && shared.passthrough() && (Stat.fstat(fd).type() == Stat.S_IFREG)) {
-                backingId = Ioctl.backingOpen(shared.device(), fd);
+        if (!directory) {
+            boolean regular;
+            try {
+                regular = Stat.fstat(fd).type() == Stat.S_IFREG;
+            } catch (LinuxException e) {
+                fd.close();
+                throw e;
             }
-        } catch (LinuxException e) {
-            fd.close();
-            throw e;
+            backingId = shared.backing.acquire(nodeid, fd, regular && shared.passthrough());
         }
         Handle handle = new Handle(shared.handles.reserve(), nodeid, fd, flags, backingId, directory,
                 unique & ~FuseContext.UNIQUE_RESEND);
@@ -99,16 +107,18 @@ final class FileOps {
         return FuseReply.written(Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset()));
     }
 
-    void release(long fh) throws LinuxException {
+    /**
+     * RELEASE and RELEASEDIR. The store's removal of the handle is sent (and so durable) before its backing id can be
+     * closed: a crash in between leaves a registered id that no stored handle names (a kernel reference until the
+     * connection ends), never a stored handle whose id is gone, which a successor would hand to the next open.
+     */
+    void release(long fh) {
         Handle handle = shared.handles.remove(fh);
         if (handle == null) return;
-        try {
-            if (handle.backingId() > 0) Ioctl.backingClose(shared.device(), handle.backingId());
-        } finally {
-            handle.fd().close();
-            shared.store.dropHandle(fh);
-            shared.handles.release(fh);
-        }
+        shared.store.dropHandle(fh);
+        handle.fd().close();
+        if (!handle.directory()) shared.backing.release(handle.nodeid(), handle.backingId());
+        shared.handles.release(fh);
     }
 
     /** FLUSH: closing a duplicate releases the POSIX locks the closing process held, as close(2) would. */

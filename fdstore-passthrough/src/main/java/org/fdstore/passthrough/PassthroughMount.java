@@ -115,10 +115,13 @@ public final class PassthroughMount implements AutoCloseable {
             if (state.lookups(nodeid) > 0 && !recovered.inodes().containsKey(nodeid)) state.lookups(nodeid, 0);
         }
         HandleTable handles = new HandleTable();
-        for (Map.Entry<Long, Restored> e : recovered.handles().entrySet()) {
-            handles.put(Handle.fromStore(e.getKey(), e.getValue().fd(), e.getValue().entry().metadata()));
-        }
         Shared shared = new Shared(inodes, handles, mountStore);
+        for (Map.Entry<Long, Restored> e : recovered.handles().entrySet()) {
+            Handle handle = Handle.fromStore(e.getKey(), e.getValue().fd(), e.getValue().entry().metadata());
+            handles.put(handle);
+            // Handles sharing a backing id are counted again: the next open reuses it, the last release closes it.
+            if (!handle.directory()) shared.backing.adopt(handle.nodeid(), handle.backingId());
+        }
         InitResult init = InitResult.fromBytes(recovered.device().entry().metadata());
         Fd device = recovered.device().fd();
         FuseSession session = FuseSession.takeover(device, init, mountpoint, new PassthroughFs(shared));

@@ -2,11 +2,12 @@ package org.fdstore.passthrough;
 
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.Ioctl;
 import org.fdstore.linux.LinuxException;
 
 /**
- * What every operation of one mount shares: the inode and handle tables, the store that keeps their fds, and the
- * /dev/fuse connection for passthrough ioctls.
+ * What every operation of one mount shares: the inode and handle tables, the store that keeps their fds, the
+ * /dev/fuse connection for passthrough ioctls, and the backing files registered with it.
  *
  * <p>Thread safe.
  */
@@ -14,6 +15,7 @@ final class Shared {
     final InodeTable inodes;
     final HandleTable handles;
     final MountStore store;
+    final BackingFiles backing = new BackingFiles(new Connection());
     private volatile Fd device;
     private volatile boolean passthrough;
 
@@ -36,5 +38,18 @@ final class Shared {
         Fd d = device;
         if (d == null) throw new LinuxException("passthrough", Errno.ENOTCONN, "no /dev/fuse connection yet");
         return d;
+    }
+
+    /** Backing files registered with this mount's /dev/fuse connection. */
+    private final class Connection implements BackingFiles.Kernel {
+        @Override
+        public int open(Fd file) throws LinuxException {
+            return Ioctl.backingOpen(device(), file);
+        }
+
+        @Override
+        public void close(int backingId) throws LinuxException {
+            Ioctl.backingClose(device(), backingId);
+        }
     }
 }
