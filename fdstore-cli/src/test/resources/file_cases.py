@@ -124,7 +124,9 @@ def case_open_flags():
         for i, mix in enumerate(MIXES):
             h = Holder(path, mix)
             holders.append(h)
-            say(f"open {mix} while {i + 1} opens are held", h.opened, "open ok")
+            # O_DIRECT where the source supports it: EINVAL (tmpfs before 6.6) must then be the mount's answer too.
+            unsupported = "DIRECT" in mix and h.opened == "open EINVAL"
+            say(f"open {mix} while {i + 1} opens are held", h.opened, None if unsupported else "open ok")
             if not mix.startswith("WRONLY"):
                 say(f"read {mix}", h.ask("read"))
             if not mix.startswith("RDONLY"):

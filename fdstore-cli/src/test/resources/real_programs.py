@@ -32,7 +32,8 @@ def case_git():
     for i in range(300):
         d = os.path.join(repo, f"dir{i % 30:02d}")
         os.makedirs(d, exist_ok=True)
-        write_file(os.path.join(d, f"file{i:03d}.txt"), f"file {i}\n".encode() * (i + 1), 0o755 if i % 7 == 0 else 0o644)
+        mode = 0o755 if i % 7 == 0 else 0o644
+        write_file(os.path.join(d, f"file{i:03d}.txt"), f"file {i}\n".encode() * (i + 1), mode)
     os.symlink("dir00/file000.txt", os.path.join(repo, "link"))
     run("git init", ["git", "init", "-q", "-b", "main"], repo)
     run("git add", ["git", "add", "."], repo)
