@@ -28,9 +28,7 @@ class FsFailoverTest {
             for (int round = 0; round < KILLS; round++) {
                 fs.awaitStandby();
                 workload.awaitRunning();
-                int serving = fs.servingPid();
-                ProcessHandle.of(serving).orElseThrow().destroyForcibly();
-                awaitNewServer(fs, serving);
+                fs.killServingProcess();
             }
             workload.stopAndAssertNoError();
             assertThat(fs.status().get("failovers")).isEqualTo(String.valueOf(KILLS));
@@ -56,16 +54,6 @@ class FsFailoverTest {
             assertThat(fs.status().get("upgrades")).isEqualTo(String.valueOf(UPGRADES));
             assertThat(fs.status().get("failovers")).isEqualTo("0");
         }
-    }
-
-    private static void awaitNewServer(FsMount fs, int old) {
-        Await.until("a new serving process after killing " + old, Duration.ofSeconds(30), () -> {
-            try {
-                return fs.servingPid() != old && fs.servingPid() != 0;
-            } catch (Exception e) {
-                return false;
-            }
-        }, fs::log);
     }
 
     /** fs_workload.py on the mount, in its own process. */

@@ -101,6 +101,24 @@ final class FsMount implements AutoCloseable {
         return pid[0];
     }
 
+    /** Kills the serving process (kill -9) and waits until another one serves the mount. */
+    void killServingProcess() throws IOException, InterruptedException {
+        int serving = servingPid();
+        ProcessHandle.of(serving).orElseThrow().destroyForcibly();
+        awaitNewServer(serving);
+    }
+
+    private void awaitNewServer(int old) {
+        Await.until("a new serving process after killing " + old, Duration.ofSeconds(30), () -> {
+            try {
+                int now = servingPid();
+                return now != old && now != 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, this::log);
+    }
+
     String log() {
         try (var files = Files.list(dir)) {
             StringBuilder out = new StringBuilder();

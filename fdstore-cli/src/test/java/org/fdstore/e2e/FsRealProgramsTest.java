@@ -87,9 +87,7 @@ class FsRealProgramsTest {
                 for (int round = 0; round < 2; round++) {
                     runner.awaitAnotherCase();
                     mount.awaitStandby();
-                    int serving = mount.servingPid();
-                    ProcessHandle.of(serving).orElseThrow().destroyForcibly();
-                    awaitNewServer(mount, serving);
+                    mount.killServingProcess();
                     runner.awaitAnotherCase();
                     mount.awaitStandby();
                     CliRun upgrade = mount.cli("fs", "upgrade", mount.mountpoint.toString());
@@ -117,7 +115,10 @@ class FsRealProgramsTest {
         return source;
     }
 
-    /** Runs the short cases through the mount, round after round, until stopped; keeps every difference. */
+    /**
+     * Runs the short cases through the mount, round after round, until stopped at the end of a round (so that every
+     * case runs at least once); keeps every difference.
+     */
     private static final class Runner implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger runs = new AtomicInteger();
@@ -134,7 +135,6 @@ class FsRealProgramsTest {
         public void run() {
             for (int round = 0; !stop.get(); round++) {
                 for (String name : SHORT_CASES) {
-                    if (stop.get()) return;
                     try {
                         String root = "r" + round + "-" + name;
                         Outcomes actual = program.run(name, mount.mountpoint.resolve(root),
@@ -155,16 +155,6 @@ class FsRealProgramsTest {
             Await.until("the real programs to finish another case", Duration.ofMinutes(5),
                     () -> runs.get() > seen || stop.get(), () -> String.join("\n", differences));
         }
-    }
-
-    private static void awaitNewServer(FsMount mount, int old) {
-        Await.until("a new serving process after killing " + old, Duration.ofSeconds(30), () -> {
-            try {
-                return mount.servingPid() != old && mount.servingPid() != 0;
-            } catch (Exception e) {
-                return false;
-            }
-        }, mount::log);
     }
 
     /** The mount's log once it has stopped growing: the store answers the mount's saves after the case is over. */
