@@ -338,7 +338,7 @@ public final class Daemon {
     }
 
     private static int capacity(int requested) throws IOException {
-        long fromLimit = Resource.openFileLimit() - RESERVED_FDS;
+        long fromLimit = Resource.raiseOpenFileLimit() - RESERVED_FDS;   // Soft up to hard: each entry is an fd.
         if (fromLimit < 16) {
             throw new IOException("RLIMIT_NOFILE " + Resource.openFileLimit() + " leaves no room for entries after "
                     + RESERVED_FDS + " reserved descriptors; raise it with ulimit -n");

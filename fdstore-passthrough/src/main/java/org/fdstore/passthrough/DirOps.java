@@ -35,7 +35,10 @@ final class DirOps {
 
     long opendir(FuseRequest.Opendir r) throws LinuxException {
         Inode inode = shared.inodes.get(r.context().nodeId());
-        Fd fd = Proc.withFdPath(inode.path(), path -> Fcntl.openat(null, path, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, 0));
+        Fd fd;
+        try (InodeFd dir = shared.inodes.open(inode)) {
+            fd = Proc.withFdPath(dir.fd(), path -> Fcntl.openat(null, path, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, 0));
+        }
         return files.register(inode.nodeid(), fd, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY, true, r.context().unique()).fh();
     }
 

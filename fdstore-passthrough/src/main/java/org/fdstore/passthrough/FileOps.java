@@ -42,7 +42,10 @@ final class FileOps {
     FuseReply open(FuseRequest.Open r) throws LinuxException {
         Inode inode = shared.inodes.get(r.context().nodeId());
         int flags = r.flags() & ~IGNORED_ON_REOPEN;
-        Fd fd = Proc.withFdPath(inode.path(), path -> Fcntl.openat(null, path, flags, 0));
+        Fd fd;
+        try (InodeFd file = shared.inodes.open(inode)) {
+            fd = Proc.withFdPath(file.fd(), path -> Fcntl.openat(null, path, flags, 0));
+        }
         return openReply(register(inode.nodeid(), fd, flags, false, r.context().unique()));
     }
 
@@ -54,7 +57,10 @@ final class FileOps {
     FuseReply create(FuseRequest.Create r) throws LinuxException {
         Inode parent = shared.inodes.get(r.context().nodeId());
         int flags = r.flags() & ~Fcntl.O_NOCTTY;
-        Fd fd = Caller.as(r.context(), () -> Fcntl.openat(parent.path(), r.name(), flags | Fcntl.O_CREAT, r.mode()));
+        Fd fd;
+        try (InodeFd dir = shared.inodes.open(parent)) {
+            fd = Caller.as(r.context(), () -> Fcntl.openat(dir.fd(), r.name(), flags | Fcntl.O_CREAT, r.mode()));
+        }
         FuseEntry entry;
         try {
             entry = lookups.lookup(parent, r.name());

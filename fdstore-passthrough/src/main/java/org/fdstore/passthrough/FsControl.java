@@ -30,11 +30,10 @@ public final class FsControl {
     public static FsStatus status(Path mountpoint, FdStore store) throws IOException {
         MountId id = MountId.of(mountpoint);
         List<EntryInfo> entries = new MountStore(store, id).entries();
-        long nodes = entries.stream().filter(e -> e.name().startsWith("n")).count();
         long handles = entries.stream().filter(e -> e.name().startsWith("h")).count();
         try (StateFile state = attach(store, id)) {
             return new FsStatus(id.mountpoint().toString(), state.source(), id.namespace(), live(state.servingPid()),
-                    live(state.standbyPid()), nodes, handles, state.failovers(), state.upgrades(),
+                    live(state.standbyPid()), state.heldNodes(), handles, state.failovers(), state.upgrades(),
                     state.lastTakeoverMillis());
         }
     }

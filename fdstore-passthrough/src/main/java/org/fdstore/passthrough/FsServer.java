@@ -10,6 +10,7 @@ import org.fdstore.linux.Epoll;
 import org.fdstore.linux.EventFd;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Pidfd;
+import org.fdstore.linux.Resource;
 import org.fdstore.linux.Unistd;
 import sun.misc.Signal;
 
@@ -35,6 +36,7 @@ public final class FsServer {
      */
     public static void serve(Path source, Path mountpoint, int readers, MountOptions options, String storeSocket,
                              StandbyStarter standby) throws IOException, InterruptedException {
+        Resource.raiseOpenFileLimit();   // Open files and fd-held inodes each take one.
         FdStore store = FdStore.connect(storeSocket);
         PassthroughMount mount = source != null ? PassthroughMount.mount(source, mountpoint, readers, options, store)
                 : PassthroughMount.takeOver(mountpoint, readers, store);
@@ -77,6 +79,7 @@ public final class FsServer {
      */
     public static void standby(Path mountpoint, int readers, String storeSocket, StandbyStarter next, boolean forUpgrade)
             throws IOException, InterruptedException {
+        Resource.raiseOpenFileLimit();
         MountId id = MountId.of(mountpoint);
         int self = Unistd.getpid();
         int serving;

@@ -8,7 +8,7 @@ package org.fdstore.passthrough;
  * @param namespace         its namespace in the fd store
  * @param pid               the serving process, 0 if none is serving
  * @param standby           the standby process, 0 if none
- * @param nodes             inodes the kernel holds, each an entry in the store
+ * @param nodes             inodes the kernel holds (named by file handle in the state file, or an fd in the store)
  * @param openHandles       open files and directories, each an entry in the store
  * @param failovers         takeovers after the serving process died
  * @param upgrades          takeovers on purpose ({@code fdstore fs upgrade})

@@ -6,12 +6,18 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.FileHandle;
+import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 
 /**
  * The inodes the kernel holds references to, keyed by node id and by (dev, ino) as in libfuse's passthrough_hp.
- * An entry reply adds one to an inode's lookup count and FORGET subtracts; at zero the inode goes and its fd is
- * closed. The root (node id 1) is never forgotten. A reused node id gets a new generation.
+ * An entry reply adds one to an inode's lookup count and FORGET subtracts; at zero the inode goes and its fd, if it
+ * has one, is closed. The root (node id 1) is never forgotten. A reused node id gets a new generation.
+ *
+ * <p>An inode is named by its file handle where the source gives one ({@link SourceMounts}), so the table holds no
+ * fd for it and the state file alone describes it; otherwise, and for the root, by an O_PATH fd kept in the store.
+ * {@link #open} gives an operation an fd either way.
  *
  * <p>Thread safe: one lock, held only for table updates, never across a system call other than close.
  */
@@ -19,13 +25,17 @@ final class InodeTable {
     static final long ROOT = 1;
 
     private final StateFile state;
+    private final SourceMounts sources;
     private final Map<Long, Inode> byNodeid = new HashMap<>();
     private final Map<Inode.Key, Inode> byIdentity = new HashMap<>();
     private final BitSet used = new BitSet();
+    /** No node id below this one is free. */
+    private int lowestFree = 2;
     private final System.Logger log = System.getLogger("fdstore.passthrough");
 
-    InodeTable(StateFile state) {
+    InodeTable(StateFile state, SourceMounts sources) {
         this.state = state;
+        this.sources = sources;
         used.set(0);
         used.set((int) ROOT);   // Only install() may place the root; a lookup never gets its id.
     }
@@ -44,30 +54,48 @@ final class InodeTable {
     }
 
     /**
-     * The inode for (dev, ino) with one more lookup. If the table has none, {@code opener} supplies a fresh O_PATH
-     * fd; if another thread won the race meanwhile, that fd is closed and the winner's inode is used.
+     * An O_PATH fd on {@code inode} for one operation: opened from its handle, or its own fd lent.
+     *
+     * @throws LinuxException ESTALE if the inode is gone from the source
+     */
+    InodeFd open(Inode inode) throws LinuxException {
+        Fd fd = inode.fd();
+        return fd != null ? InodeFd.lent(fd) : InodeFd.owned(sources.open(inode));
+    }
+
+    /** {@link #open(Inode)} of node {@code nodeid}. */
+    InodeFd open(long nodeid) throws LinuxException {
+        return open(get(nodeid));
+    }
+
+    /**
+     * The inode {@code opened} (a fresh O_PATH fd, {@code st} its stat) holds, with one more lookup; takes ownership
+     * of {@code opened}. A known inode keeps what holds it and {@code opened} is closed. A new one is named by its
+     * file handle if the source gives one (and {@code opened} is closed), else held by {@code opened}.
      *
      * @param created called with a newly created inode, under the lock, before it is visible to other threads
      */
-    Inode lookup(long dev, long ino, Fd opened, Consumer<Inode> created) throws LinuxException {
+    Inode lookup(FileStat st, Fd opened, Consumer<Inode> created) throws LinuxException {
+        Inode.Key key = new Inode.Key(st.dev(), st.ino());
+        Inode known = counted(key, opened);
+        if (known != null) return known;
+        FileHandle handle = sources.handleOf(opened, st);
         synchronized (this) {
-            Inode existing = byIdentity.get(new Inode.Key(dev, ino));
-            if (existing != null) {
-                state.lookups(existing.nodeid(), state.lookups(existing.nodeid()) + 1);
-                opened.close();
-                return existing;
-            }
-            int nodeid = used.nextClearBit(1);
+            Inode existing = counted(key, opened);   // Another thread won the race meanwhile.
+            if (existing != null) return existing;
+            int nodeid = used.nextClearBit(lowestFree);
             if (nodeid >= StateFile.SLOTS) {
                 opened.close();
                 throw new LinuxException("lookup", Errno.ENFILE, "the mount holds " + (StateFile.SLOTS - 1) + " inodes");
             }
             used.set(nodeid);
-            long generation = state.occupy(nodeid, dev, ino);
+            lowestFree = nodeid + 1;
+            long generation = state.occupy(nodeid, st.dev(), st.ino(), handle);
             state.lookups(nodeid, 1);
-            Inode inode = new Inode(nodeid, generation, dev, ino, opened);
+            Inode inode = new Inode(nodeid, generation, st.dev(), st.ino(), handle, handle == null ? opened : null);
+            if (handle != null) opened.close();
             byNodeid.put((long) nodeid, inode);
-            byIdentity.put(inode.key(), inode);
+            byIdentity.put(key, inode);
             created.accept(inode);
             return inode;
         }
@@ -76,6 +104,30 @@ final class InodeTable {
     /** Adds one lookup to a known inode (an entry reply for an inode found by node id). */
     synchronized void addLookup(Inode inode) {
         state.lookups(inode.nodeid(), state.lookups(inode.nodeid()) + 1);
+    }
+
+    /** The inode of (dev, ino) if the kernel holds it, else null. */
+    synchronized Inode find(long dev, long ino) {
+        return byIdentity.get(new Inode.Key(dev, ino));
+    }
+
+    /**
+     * Makes {@code pin} (an O_PATH fd on {@code inode}, whose last name is about to go) hold the inode from now on, so
+     * that its handle, which opens only while something holds the inode, keeps working while the kernel holds it.
+     * Takes ownership of {@code pin}: closed at once if the inode is gone or already held by an fd.
+     *
+     * @param pinned called with the pinned inode, under the lock, to keep the fd in the store
+     */
+    synchronized void pin(Inode inode, Fd pin, Consumer<Inode> pinned) {
+        Inode current = byNodeid.get(inode.nodeid());
+        if (current == null || current.fd() != null || current.generation() != inode.generation()) {
+            pin.close();
+            return;
+        }
+        Inode held = current.pinnedBy(pin);
+        byNodeid.put(held.nodeid(), held);
+        byIdentity.put(held.key(), held);
+        pinned.accept(held);
     }
 
     /**
@@ -103,16 +155,29 @@ final class InodeTable {
     /** Frees a forgotten node id for reuse, once its store removal has been sent. */
     synchronized void release(long nodeid) {
         used.clear((int) nodeid);
+        lowestFree = Math.min(lowestFree, (int) nodeid);
     }
 
     synchronized int size() {
         return byNodeid.size();
     }
 
-    /** Closes every inode's fd; the store keeps its own references. */
+    /** Closes every inode's fd and every source file system's fd; the store keeps its own references. */
     synchronized void closeAll() {
-        byNodeid.values().forEach(i -> i.path().close());
+        byNodeid.values().forEach(i -> {
+            if (i.fd() != null) i.fd().close();
+        });
         byNodeid.clear();
         byIdentity.clear();
+        sources.closeAll();
+    }
+
+    /** The known inode of {@code key} with one more lookup ({@code opened} closed), or null if it is new. */
+    private synchronized Inode counted(Inode.Key key, Fd opened) {
+        Inode existing = byIdentity.get(key);
+        if (existing == null) return null;
+        addLookup(existing);
+        opened.close();
+        return existing;
     }
 }

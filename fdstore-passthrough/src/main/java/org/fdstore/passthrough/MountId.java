@@ -9,7 +9,8 @@ import java.util.HexFormat;
 /**
  * Names a mount's state in the fd store: the namespace {@code fuse.<12 hex digits of SHA-256(mountpoint)>} and, in
  * it, {@code dev} (the /dev/fuse connection, with the agreed INIT as metadata), {@code state} (the state file),
- * {@code n<nodeid>} (an inode's O_PATH fd) and {@code h<fh>} (an open handle's fd).
+ * {@code n<nodeid>} (the O_PATH fd of an inode held by an fd), {@code m<dev>} (a directory of source file system
+ * {@code dev}, through which the file handles of its inodes open) and {@code h<fh>} (an open handle's fd).
  *
  * <p>Derived from the mountpoint alone, so that any process (a standby, an upgrade, {@code fdstore fs status}) finds
  * the state of a mount from its path. Immutable and thread safe.
@@ -42,6 +43,11 @@ public record MountId(Path mountpoint, String namespace) {
     /** The store name of inode {@code nodeid}'s O_PATH fd. */
     public String inode(long nodeid) {
         return namespace + "/n" + nodeid;
+    }
+
+    /** The store name of source file system {@code dev}'s fd. */
+    public String source(long dev) {
+        return namespace + "/m" + dev;
     }
 
     /** The store name of open handle {@code fh}'s fd. */

@@ -36,7 +36,8 @@ final class MountStore implements AutoCloseable {
     }
 
     /** Everything a mount's state was, as restored from the store; the caller owns every fd. */
-    record Recovered(Restored device, Restored stateFile, Map<Long, Fd> inodes, Map<Long, Restored> handles) {}
+    record Recovered(Restored device, Restored stateFile, Map<Long, Fd> inodes, Map<Long, Fd> sources,
+                     Map<Long, Restored> handles) {}
 
     /** Saves the connection and the state file, and waits: a mount is not announced before these are stored. */
     void saveMount(Fd device, byte[] init, Fd stateFile) throws FdStoreException {
@@ -44,8 +45,14 @@ final class MountStore implements AutoCloseable {
         store.save(stateFile, id.stateFile(), null);
     }
 
+    /** Keeps the fd of an inode held by an fd (an inode named by its file handle needs no entry). */
     void saveInode(Inode inode) {
-        watch("save " + id.inode(inode.nodeid()), send(() -> store.saveAsync(inode.path(), id.inode(inode.nodeid()), null)));
+        watch("save " + id.inode(inode.nodeid()), send(() -> store.saveAsync(inode.fd(), id.inode(inode.nodeid()), null)));
+    }
+
+    /** Keeps the fd of source file system {@code dev}, through which its inodes' file handles open. */
+    void saveSource(long dev, Fd fd) {
+        watch("save " + id.source(dev), send(() -> store.saveAsync(fd, id.source(dev), null)));
     }
 
     void dropInode(long nodeid) {
@@ -79,6 +86,7 @@ final class MountStore implements AutoCloseable {
         Restored device = null;
         Restored stateFile = null;
         Map<Long, Fd> inodes = new HashMap<>();
+        Map<Long, Fd> sources = new HashMap<>();
         Map<Long, Restored> handles = new HashMap<>();
         for (CompletableFuture<Restored> future : pending) {
             if (future.isCompletedExceptionally()) continue;   // Removed since the listing.
@@ -87,18 +95,20 @@ final class MountStore implements AutoCloseable {
             if (name.equals("dev")) device = r;
             else if (name.equals("state")) stateFile = r;
             else if (name.startsWith("n")) inodes.put(Long.parseLong(name.substring(1)), r.fd());
+            else if (name.startsWith("m")) sources.put(Long.parseLong(name.substring(1)), r.fd());
             else if (name.startsWith("h")) handles.put(Long.parseLong(name.substring(1)), r);
             else r.fd().close();
         }
         if (device == null || stateFile == null) {
             inodes.values().forEach(Fd::close);
+            sources.values().forEach(Fd::close);
             handles.values().forEach(h -> h.fd().close());
             if (device != null) device.fd().close();
             if (stateFile != null) stateFile.fd().close();
             throw new FdStoreException(org.fdstore.linux.Errno.ENOENT, "no mount state for " + id.mountpoint()
                     + " in the store (namespace " + id.namespace() + ")");
         }
-        return new Recovered(device, stateFile, inodes, handles);
+        return new Recovered(device, stateFile, inodes, sources, handles);
     }
 
     private List<EntryInfo> settledEntries() throws FdStoreException {

@@ -4,6 +4,7 @@ import org.fdstore.fuse.FuseAttr;
 import org.fdstore.fuse.FuseEntry;
 import org.fdstore.fuse.FuseRequest;
 import org.fdstore.linux.Fcntl;
+import org.fdstore.linux.Fd;
 import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Proc;
@@ -18,6 +19,9 @@ import org.fdstore.linux.Unistd;
  * permissions (the mount uses default_permissions).
  */
 final class NodeOps {
+    /** renameat2: swap the two names; neither inode loses a name. */
+    private static final int RENAME_EXCHANGE = 2;
+
     private final Shared shared;
     private final Lookups lookups;
 
@@ -30,26 +34,31 @@ final class NodeOps {
         if ((request.flags() & FuseRequest.Getattr.GETATTR_FH) != 0) {
             return Attrs.of(Stat.fstat(shared.handles.get(request.fh()).fd()));
         }
-        return Attrs.of(Lookups.stat(shared.inodes.get(request.context().nodeId()).path()));
+        return Attrs.of(statOf(request.context().nodeId()));
     }
 
     FuseAttr setattr(FuseRequest.Setattr r) throws LinuxException {
-        Inode inode = shared.inodes.get(r.context().nodeId());
+        try (InodeFd inode = shared.inodes.open(r.context().nodeId())) {
+            return setattr(r, inode.fd());
+        }
+    }
+
+    private FuseAttr setattr(FuseRequest.Setattr r, Fd path) throws LinuxException {
         Handle handle = (r.valid() & FuseRequest.Setattr.FATTR_FH) != 0 ? shared.handles.get(r.fh()) : null;
         int valid = r.valid();
         if ((valid & FuseRequest.Setattr.FATTR_MODE) != 0) {
             if (handle != null) Stat.fchmod(handle.fd(), r.mode());
-            else Stat.chmodProcSelfFd(inode.path(), r.mode());
+            else Stat.chmodProcSelfFd(path, r.mode());
         }
         if ((valid & (FuseRequest.Setattr.FATTR_UID | FuseRequest.Setattr.FATTR_GID)) != 0) {
             int uid = (valid & FuseRequest.Setattr.FATTR_UID) != 0 ? r.uid() : -1;
             int gid = (valid & FuseRequest.Setattr.FATTR_GID) != 0 ? r.gid() : -1;
-            Unistd.fchownat(inode.path(), new byte[0], uid, gid, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
+            Unistd.fchownat(path, new byte[0], uid, gid, Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
         }
         if ((valid & FuseRequest.Setattr.FATTR_SIZE) != 0) {
             if (handle != null) Unistd.ftruncate(handle.fd(), r.size());
-            else Proc.withFdPath(inode.path(), path -> {
-                Unistd.truncate(path, r.size());
+            else Proc.withFdPath(path, procPath -> {
+                Unistd.truncate(procPath, r.size());
                 return null;
             });
         }
@@ -58,10 +67,10 @@ final class NodeOps {
                     r.atime(), r.atimeNsec());
             Timespec mtime = time(valid, FuseRequest.Setattr.FATTR_MTIME, FuseRequest.Setattr.FATTR_MTIME_NOW,
                     r.mtime(), r.mtimeNsec());
-            Stat.utimensat(inode.path(), new byte[0], new Timespec[] {atime, mtime},
+            Stat.utimensat(path, new byte[0], new Timespec[] {atime, mtime},
                     Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
         }
-        return Attrs.of(handle != null ? Stat.fstat(handle.fd()) : Lookups.stat(inode.path()));
+        return Attrs.of(handle != null ? Stat.fstat(handle.fd()) : Lookups.stat(path));
     }
 
     private static Timespec time(int valid, int set, int now, long seconds, long nanos) {
@@ -71,56 +80,78 @@ final class NodeOps {
     }
 
     byte[] readlink(FuseRequest.Readlink r) throws LinuxException {
-        return Unistd.readlinkat(shared.inodes.get(r.context().nodeId()).path(), new byte[0]);
+        try (InodeFd link = shared.inodes.open(r.context().nodeId())) {
+            return Unistd.readlinkat(link.fd(), new byte[0]);
+        }
     }
 
     FuseEntry mkdir(FuseRequest.Mkdir r) throws LinuxException {
         Inode parent = shared.inodes.get(r.context().nodeId());
-        Caller.as(r.context(), () -> {
-            Stat.mkdirat(parent.path(), r.name(), r.mode());
-            return null;
-        });
+        try (InodeFd dir = shared.inodes.open(parent)) {
+            Caller.as(r.context(), () -> {
+                Stat.mkdirat(dir.fd(), r.name(), r.mode());
+                return null;
+            });
+        }
         return lookups.lookup(parent, r.name());
     }
 
     FuseEntry mknod(FuseRequest.Mknod r) throws LinuxException {
         Inode parent = shared.inodes.get(r.context().nodeId());
-        Caller.as(r.context(), () -> {
-            Stat.mknodat(parent.path(), r.name(), r.mode(), Integer.toUnsignedLong(r.rdev()));
-            return null;
-        });
+        try (InodeFd dir = shared.inodes.open(parent)) {
+            Caller.as(r.context(), () -> {
+                Stat.mknodat(dir.fd(), r.name(), r.mode(), Integer.toUnsignedLong(r.rdev()));
+                return null;
+            });
+        }
         return lookups.lookup(parent, r.name());
     }
 
     FuseEntry symlink(FuseRequest.Symlink r) throws LinuxException {
         Inode parent = shared.inodes.get(r.context().nodeId());
-        Caller.as(r.context(), () -> {
-            Unistd.symlinkat(r.target(), parent.path(), r.name());
-            return null;
-        });
+        try (InodeFd dir = shared.inodes.open(parent)) {
+            Caller.as(r.context(), () -> {
+                Unistd.symlinkat(r.target(), dir.fd(), r.name());
+                return null;
+            });
+        }
         return lookups.lookup(parent, r.name());
     }
 
     FuseEntry link(FuseRequest.Link r) throws LinuxException {
         Inode target = shared.inodes.get(r.oldNodeId());
         Inode newParent = shared.inodes.get(r.context().nodeId());
-        Unistd.linkat(target.path(), new byte[0], newParent.path(), r.newName(), Fcntl.AT_EMPTY_PATH);
+        try (InodeFd from = shared.inodes.open(target); InodeFd to = shared.inodes.open(newParent)) {
+            Unistd.linkat(from.fd(), new byte[0], to.fd(), r.newName(), Fcntl.AT_EMPTY_PATH);
+        }
         return lookups.entry(target);
     }
 
     void unlink(FuseRequest.Unlink r) throws LinuxException {
-        Unistd.unlinkat(shared.inodes.get(r.context().nodeId()).path(), r.name(), 0);
+        remove(r.context().nodeId(), r.name(), 0);
     }
 
     void rmdir(FuseRequest.Rmdir r) throws LinuxException {
-        Unistd.unlinkat(shared.inodes.get(r.context().nodeId()).path(), r.name(), Fcntl.AT_REMOVEDIR);
+        remove(r.context().nodeId(), r.name(), Fcntl.AT_REMOVEDIR);
+    }
+
+    private void remove(long dir, byte[] name, int flags) throws LinuxException {
+        try (InodeFd parent = shared.inodes.open(dir)) {
+            lookups.pinLastName(parent.fd(), name);
+            Unistd.unlinkat(parent.fd(), name, flags);
+        }
     }
 
     void rename(long oldDir, byte[] oldName, long newDir, byte[] newName, int flags) throws LinuxException {
-        Stdio.renameat2(shared.inodes.get(oldDir).path(), oldName, shared.inodes.get(newDir).path(), newName, flags);
+        try (InodeFd from = shared.inodes.open(oldDir); InodeFd to = shared.inodes.open(newDir)) {
+            if ((flags & RENAME_EXCHANGE) == 0) lookups.pinLastName(to.fd(), newName);
+            Stdio.renameat2(from.fd(), oldName, to.fd(), newName, flags);
+        }
     }
 
     FileStat statOf(long nodeid) throws LinuxException {
-        return Lookups.stat(shared.inodes.get(nodeid).path());
+        try (InodeFd inode = shared.inodes.open(nodeid)) {
+            return Lookups.stat(inode.fd());
+        }
     }
 }

@@ -13,8 +13,8 @@ import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Statfs;
 
 /**
- * A filesystem that mirrors a source directory, like libfuse's passthrough_hp: every inode is held by an O_PATH
- * fd, open files use kernel passthrough, and all of it is kept in the fd store so another process can take the
+ * A filesystem that mirrors a source directory, like libfuse's passthrough_hp: every inode is named by its file
+ * handle (or held by an O_PATH fd where the source gives no handles), open files use kernel passthrough, and all of it is kept in the fd store so another process can take the
  * mount over at any moment.
  *
  * <p>Thread safe: the session's reader threads call {@link #handle} concurrently.
@@ -133,7 +133,7 @@ public final class PassthroughFs implements FuseFilesystem {
                 files.fsync(r.fh(), r.fsyncFlags());
                 yield FuseReply.ok();
             }
-            case FuseRequest.Statfs r -> FuseReply.statfs(statfs(shared.inodes.get(r.context().nodeId()).path()));
+            case FuseRequest.Statfs r -> FuseReply.statfs(statfs(r.context().nodeId()));
             case FuseRequest.Getxattr r -> xattrs.get(r);
             case FuseRequest.Listxattr r -> xattrs.list(r);
             case FuseRequest.Setxattr r -> {
@@ -152,8 +152,11 @@ public final class PassthroughFs implements FuseFilesystem {
         };
     }
 
-    private static FuseStatfs statfs(Fd path) throws LinuxException {
-        FsStats s = Statfs.fstatfs(path);
+    private FuseStatfs statfs(long nodeid) throws LinuxException {
+        FsStats s;
+        try (InodeFd inode = shared.inodes.open(nodeid)) {
+            s = Statfs.fstatfs(inode.fd());
+        }
         return new FuseStatfs(s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), (int) s.bsize(),
                 (int) s.namelen(), (int) s.frsize());
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.Restored;
@@ -13,6 +14,7 @@ import org.fdstore.fuse.MountOptions;
 import org.fdstore.linux.Errno;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.FileHandle;
 import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Stat;
@@ -61,13 +63,17 @@ public final class PassthroughMount implements AutoCloseable {
         Fd root = Fcntl.openat(null, source.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8),
                 Fcntl.O_PATH | Fcntl.O_DIRECTORY, 0);
         StateFile state = null;
+        SourceMounts sources = new SourceMounts(mountStore::saveSource);
         try {
             FileStat st = Lookups.stat(root);
             state = StateFile.create(source.toAbsolutePath().toString(), id.mountpoint().toString());
-            InodeTable inodes = new InodeTable(state);
-            long generation = state.occupy(InodeTable.ROOT, st.dev(), st.ino());
+            InodeTable inodes = new InodeTable(state, sources);
+            // Probes the source's file system, so that names in the root are held by handles from the start. The
+            // root itself stays an fd, so that a successor always reaches the source.
+            sources.handleOf(root, st);
+            long generation = state.occupy(InodeTable.ROOT, st.dev(), st.ino(), null);
             state.lookups(InodeTable.ROOT, 1);
-            Inode rootInode = new Inode(InodeTable.ROOT, generation, st.dev(), st.ino(), root);
+            Inode rootInode = new Inode(InodeTable.ROOT, generation, st.dev(), st.ino(), null, root);
             inodes.install(rootInode);
             Shared shared = new Shared(inodes, new HandleTable(), mountStore);
             FuseSession session = FuseSession.mount(id.mountpoint(), "fdstore:" + source.toAbsolutePath(), "fdstore",
@@ -83,8 +89,19 @@ public final class PassthroughMount implements AutoCloseable {
             return new PassthroughMount(id, session, state, shared, null);
         } catch (IOException | RuntimeException e) {
             root.close();
+            sources.closeAll();
             if (state != null) state.close();
+            forgetPartialMount(mountStore);
             throw e;
+        }
+    }
+
+    /** Removes whatever a failed mount had already saved, so that the next attempt does not find it (EBUSY). */
+    private static void forgetPartialMount(MountStore mountStore) {
+        try {
+            mountStore.dropAll();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=mount_cleanup_failed reason=\"" + e.getMessage() + "\"");
         }
     }
 
@@ -99,21 +116,26 @@ public final class PassthroughMount implements AutoCloseable {
         Stat.umask(0);
         MountStore.Recovered recovered = mountStore.recover();
         StateFile state = StateFile.open(recovered.stateFile().fd());
-        InodeTable inodes = new InodeTable(state);
-        for (Map.Entry<Long, Fd> e : recovered.inodes().entrySet()) {
-            long nodeid = e.getKey();
-            if (nodeid != InodeTable.ROOT && state.lookups(nodeid) == 0) {
-                // Forgotten just before the crash, before its removal reached the store.
-                e.getValue().close();
-                mountStore.dropInode(nodeid);
+        SourceMounts sources = new SourceMounts(mountStore::saveSource);
+        recovered.sources().forEach(sources::install);
+        InodeTable inodes = new InodeTable(state, sources);
+        Map<Long, Fd> fds = new HashMap<>(recovered.inodes());
+        for (long nodeid = 1; nodeid <= state.highestNodeid(); nodeid++) {
+            if (nodeid != InodeTable.ROOT && state.lookups(nodeid) == 0) continue;
+            Fd fd = fds.remove(nodeid);
+            FileHandle handle = state.handle(nodeid);
+            if (fd == null && handle == null) {
+                // Counted but never stored: the server died between the count and the save, so no reply left either.
+                state.lookups(nodeid, 0);
                 continue;
             }
-            inodes.install(new Inode(nodeid, state.generation(nodeid), state.dev(nodeid), state.ino(nodeid), e.getValue()));
+            inodes.install(new Inode(nodeid, state.generation(nodeid), state.dev(nodeid), state.ino(nodeid), handle, fd));
         }
-        for (long nodeid = 1; nodeid < StateFile.SLOTS; nodeid++) {
-            // Counted but never stored: the server died between the count and the save, so no reply left either.
-            if (state.lookups(nodeid) > 0 && !recovered.inodes().containsKey(nodeid)) state.lookups(nodeid, 0);
-        }
+        fds.forEach((nodeid, fd) -> {
+            // Forgotten just before the crash, before its removal reached the store.
+            fd.close();
+            mountStore.dropInode(nodeid);
+        });
         HandleTable handles = new HandleTable();
         Shared shared = new Shared(inodes, handles, mountStore);
         for (Map.Entry<Long, Restored> e : recovered.handles().entrySet()) {
@@ -134,7 +156,8 @@ public final class PassthroughMount implements AutoCloseable {
         state.countTakeover(upgrade, System.currentTimeMillis());
         state.servingPid(Unistd.getpid());
         LOG.log(System.Logger.Level.INFO, "event=took_over mountpoint=" + id.mountpoint() + " reason="
-                + (upgrade ? "upgrade" : "failover") + " nodes=" + inodes.size() + " handles=" + handles.size());
+                + (upgrade ? "upgrade" : "failover") + " nodes=" + inodes.size() + " source_fds=" + sources.size()
+                + " handles=" + handles.size());
         return new PassthroughMount(id, session, state, shared, device);
     }
 

@@ -16,7 +16,7 @@ final class Rehearsal {
     private static final List<String> CLASSES = List.of(
             "org.fdstore.linux.Fcntl", "org.fdstore.linux.Stat", "org.fdstore.linux.Unistd", "org.fdstore.linux.Stdio",
             "org.fdstore.linux.Xattr", "org.fdstore.linux.Dirents", "org.fdstore.linux.Statfs", "org.fdstore.linux.Fsuid",
-            "org.fdstore.linux.Ioctl", "org.fdstore.linux.Proc", "org.fdstore.linux.Mman", "org.fdstore.linux.Memfd",
+            "org.fdstore.linux.Ioctl", "org.fdstore.linux.Proc", "org.fdstore.linux.FileHandles", "org.fdstore.linux.Mman", "org.fdstore.linux.Memfd",
             "org.fdstore.fuse.FuseSession", "org.fdstore.fuse.wire.RequestDecoder", "org.fdstore.fuse.wire.ReplyEncoder",
             "org.fdstore.fuse.wire.StructWriter", "org.fdstore.fuse.DirentBuffer",
             "org.fdstore.passthrough.PassthroughFs", "org.fdstore.passthrough.PassthroughMount");
@@ -38,6 +38,7 @@ final class Rehearsal {
             recovered.device().fd().close();
             recovered.stateFile().fd().close();
             recovered.inodes().values().forEach(org.fdstore.linux.Fd::close);
+            recovered.sources().values().forEach(org.fdstore.linux.Fd::close);
             recovered.handles().values().forEach(h -> h.fd().close());
         } catch (FdStoreException e) {
             LOG.log(System.Logger.Level.WARNING, "event=rehearsal_failed reason=\"" + e.getMessage() + "\"");

@@ -10,7 +10,7 @@ import org.fdstore.linux.Proc;
 import org.fdstore.linux.Xattr;
 
 /**
- * Extended attributes, through /proc/self/fd/N of the inode's O_PATH fd: the f*xattr calls refuse O_PATH fds, and
+ * Extended attributes, through /proc/self/fd/N of an O_PATH fd on the inode: the f*xattr calls refuse O_PATH fds, and
  * the path reaches the inode itself, a symbolic link's own inode included.
  */
 final class XattrOps {
@@ -24,7 +24,10 @@ final class XattrOps {
         Inode inode = shared.inodes.get(r.context().nodeId());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = r.size() == 0 ? MemorySegment.NULL : arena.allocate(r.size());
-            long n = Proc.withFdPath(inode.path(), path -> Xattr.getxattr(path, r.name(), value, r.size()));
+            long n;
+            try (InodeFd fd = shared.inodes.open(inode)) {
+                n = Proc.withFdPath(fd.fd(), path -> Xattr.getxattr(path, r.name(), value, r.size()));
+            }
             return r.size() == 0 ? FuseReply.xattrSize((int) n)
                     : FuseReply.xattr(value.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
         }
@@ -34,7 +37,10 @@ final class XattrOps {
         Inode inode = shared.inodes.get(r.context().nodeId());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment names = r.size() == 0 ? MemorySegment.NULL : arena.allocate(r.size());
-            long n = Proc.withFdPath(inode.path(), path -> Xattr.listxattr(path, names, r.size()));
+            long n;
+            try (InodeFd fd = shared.inodes.open(inode)) {
+                n = Proc.withFdPath(fd.fd(), path -> Xattr.listxattr(path, names, r.size()));
+            }
             return r.size() == 0 ? FuseReply.xattrSize((int) n)
                     : FuseReply.xattr(names.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
         }
@@ -42,9 +48,9 @@ final class XattrOps {
 
     void set(FuseRequest.Setxattr r) throws LinuxException {
         Inode inode = shared.inodes.get(r.context().nodeId());
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined(); InodeFd fd = shared.inodes.open(inode)) {
             MemorySegment value = r.value().length == 0 ? arena.allocate(1) : arena.allocateFrom(ValueLayout.JAVA_BYTE, r.value());
-            Proc.withFdPath(inode.path(), path -> {
+            Proc.withFdPath(fd.fd(), path -> {
                 Xattr.setxattr(path, r.name(), value, r.value().length, r.flags());
                 return null;
             });
@@ -52,10 +58,11 @@ final class XattrOps {
     }
 
     void remove(FuseRequest.Removexattr r) throws LinuxException {
-        Inode inode = shared.inodes.get(r.context().nodeId());
-        Proc.withFdPath(inode.path(), path -> {
-            Xattr.removexattr(path, r.name());
-            return null;
-        });
+        try (InodeFd fd = shared.inodes.open(r.context().nodeId())) {
+            Proc.withFdPath(fd.fd(), path -> {
+                Xattr.removexattr(path, r.name());
+                return null;
+            });
+        }
     }
 }
