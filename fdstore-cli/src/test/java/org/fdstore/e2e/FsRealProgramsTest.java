@@ -83,6 +83,7 @@ class FsRealProgramsTest {
             for (String name : SHORT_CASES) expected.put(name, onTheSource(mount, name));
             Runner runner = new Runner(mount, expected);
             Thread thread = Thread.ofPlatform().name("real-programs").start(runner);
+            boolean disrupted = false;
             try {
                 for (int round = 0; round < 2; round++) {
                     runner.awaitAnotherCase();
@@ -94,8 +95,9 @@ class FsRealProgramsTest {
                     assertThat(upgrade.exitCode()).as(upgrade + mount.log()).isZero();
                 }
                 runner.awaitAnotherCase();
+                disrupted = true;
             } finally {
-                runner.stop.set(true);
+                runner.stop(disrupted);
                 thread.join(Duration.ofMinutes(6));
             }
             assertThat(runner.runs.get()).as("cases run through the mount").isGreaterThanOrEqualTo(SHORT_CASES.size());
@@ -117,10 +119,11 @@ class FsRealProgramsTest {
 
     /**
      * Runs the short cases through the mount, round after round, until stopped at the end of a round (so that every
-     * case runs at least once); keeps every difference.
+     * case runs at least once), or after the current case if the test failed; keeps every difference.
      */
     private static final class Runner implements Runnable {
-        final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicBoolean abort = new AtomicBoolean();
         final AtomicInteger runs = new AtomicInteger();
         final List<String> differences = Collections.synchronizedList(new ArrayList<>());
         private final FsMount mount;
@@ -135,6 +138,7 @@ class FsRealProgramsTest {
         public void run() {
             for (int round = 0; !stop.get(); round++) {
                 for (String name : SHORT_CASES) {
+                    if (abort.get()) return;
                     try {
                         String root = "r" + round + "-" + name;
                         Outcomes actual = program.run(name, mount.mountpoint.resolve(root),
@@ -147,6 +151,11 @@ class FsRealProgramsTest {
                     runs.incrementAndGet();
                 }
             }
+        }
+
+        void stop(boolean finishTheRound) {
+            abort.set(!finishTheRound);
+            stop.set(true);
         }
 
         /** Waits until the runner has finished another case, so that each kill or upgrade lands on another one. */
