@@ -10,8 +10,11 @@ are left out: they differ by design.
 import errno
 import mmap
 import os
+import shutil
 import stat
+import subprocess
 import sys
+import time
 
 root, phase = sys.argv[1], sys.argv[2]
 USER_A, USER_B, GROUP_X = 1001, 1002, 1234
@@ -160,6 +163,7 @@ def root_setup():
     for name in ("sid-write", "sid-trunc", "sid-otrunc", "sid-root", "sid-chown"):
         show(f"setid {name}", lambda: (write(p("shared", name), b"x"), os.chmod(p("shared", name), 0o6777))[1])
     show("setgid group-exec", lambda: (write(p("shared", "sgid-gx"), b"x"), os.chmod(p("shared", "sgid-gx"), 0o2757))[1])
+    show("setgid no group-exec", lambda: (write(p("shared", "sgid-nx"), b"x"), os.chmod(p("shared", "sgid-nx"), 0o2747))[1])
     # One file open twice at once, with different flags, and mapped (sqlite3 and git do this)
     show("open nofollow existing", lambda: os.close(os.open(p("d3", "moved"), os.O_RDWR | os.O_NOFOLLOW)))
 
@@ -184,6 +188,26 @@ def root_setup():
             os.close(r)
             os.close(w)
     show("two opens and mmap", two_opens)
+
+    def exec_twice():
+        shutil.copy("/bin/sleep", p("sleeper"))
+        os.chmod(p("sleeper"), 0o755)
+        runs = [subprocess.Popen([p("sleeper"), "30"]) for _ in range(2)]
+        try:
+            deadline = time.monotonic() + 20
+            while not all(os.path.realpath(f"/proc/{r.pid}/exe").endswith("/sleeper") for r in runs):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the two runs did not exec")
+                time.sleep(0.01)
+            try:
+                busy = os.close(os.open(p("sleeper"), os.O_WRONLY))
+            except OSError as e:
+                busy = errno.errorcode[e.errno]
+        finally:
+            for r in runs:
+                r.terminate()
+        return [r.wait() for r in runs], busy
+    show("exec by two processes, then open for write", exec_twice)
 
 
 def user_a():
@@ -224,6 +248,7 @@ def user_b():
     show("b write a file", lambda: write(p("shared", "a-file"), b"b", os.O_WRONLY))
     show("b read a file", lambda: read(p("shared", "a-file")))
     show("b write setgid group-exec", lambda: (write(p("shared", "sgid-gx"), b"b", os.O_WRONLY | os.O_APPEND), meta(p("shared", "sgid-gx")))[1])
+    show("b write setgid no group-exec", lambda: (write(p("shared", "sgid-nx"), b"b", os.O_WRONLY | os.O_APPEND), meta(p("shared", "sgid-nx")))[1])
 
 
 def root_final():

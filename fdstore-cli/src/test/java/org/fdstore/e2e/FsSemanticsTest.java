@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * POSIX semantics through the mount, differentially: a catalogue of cases (posix_cases.py: data, truncate, renames,
  * hard and symbolic links, directories, a 3000-entry listing, fifos and device nodes, chmod, chown, utimens, xattrs,
  * sticky and setgid directories, permission checks, set-id bits cleared by another user's write or truncate, one file
- * open twice at once and mapped) runs as root and as two unprivileged users, once on a plain
- * directory and once through the mount, and every outcome must be the same. The mount uses --dev, so that device
- * nodes behave as on the source (by default a mount is nodev, and opening one fails with EACCES).
+ * open twice at once and mapped, a binary run by two processes at once) runs as root and as two unprivileged users,
+ * once on a plain directory and once through the mount, and every outcome must be the same. The mount uses --dev, so
+ * that device nodes behave as on the source (by default a mount is nodev, and opening one fails with EACCES).
  */
 class FsSemanticsTest {
     private static final String USER_A = "--reuid=1001 --regid=1001 --groups=1234";
@@ -39,7 +39,8 @@ class FsSemanticsTest {
             assertThat(expected).contains("b unlink a in sticky: EPERM").contains("a read root 600: EACCES")
                     .contains("big listing: ok (3000").contains("a write setid: ok type=100000 mode=777 ")
                     .contains("root write setid: ok type=100000 mode=6777 ")
-                    .contains("two opens and mmap: ok (b'ABCD456789', b'ABCD456789', b'ABCD456789!')");
+                    .contains("two opens and mmap: ok (b'ABCD456789', b'ABCD456789', b'ABCD456789!')")
+                    .contains("exec by two processes, then open for write: ok ([-15, -15], 'ETXTBSY')");
             CliRun umount = fs.cli("fs", "umount", fs.mountpoint.toString());
             assertThat(umount.exitCode()).as(umount.toString()).isZero();
             fs.store.awaitFdCount(fs.storeBaseline);

@@ -2,22 +2,24 @@ package org.fdstore.passthrough;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.fdstore.fuse.FopenFlags;
 import org.fdstore.fuse.FuseContext;
 import org.fdstore.fuse.FuseEntry;
 import org.fdstore.fuse.FuseReply;
 import org.fdstore.fuse.FuseRequest;
 import org.fdstore.linux.Fcntl;
 import org.fdstore.linux.Fd;
+import org.fdstore.linux.FileStat;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Proc;
 import org.fdstore.linux.Stat;
 import org.fdstore.linux.Unistd;
 
 /**
- * Open files. A regular file opens with kernel passthrough: its fd is registered as a backing file
- * (FUSE_DEV_IOC_BACKING_OPEN) and the kernel reads, writes and maps it directly, without this daemon, which keeps
- * working while no daemon runs. The open fd is kept in the store under the handle number, so a successor can still
- * fsync, flush and release it.
+ * Open files. A regular file opens with kernel passthrough: its inode's first open registers a backing file
+ * (FUSE_DEV_IOC_BACKING_OPEN), which every open of the inode then shares ({@link BackingFiles}), and the kernel reads,
+ * writes and maps it directly, without this daemon, which keeps working while no daemon runs. The open fd is kept in
+ * the store under the handle number, so a successor can still fsync, flush and release it.
  */
 final class FileOps {
     /**
@@ -45,6 +47,16 @@ final class FileOps {
         Fd fd;
         try (InodeFd file = shared.inodes.open(inode)) {
             fd = Proc.withFdPath(file.fd(), path -> Fcntl.openat(null, path, flags, 0));
+        }
+        try {
+            if ((r.openFlags() & FopenFlags.REQUEST_KILL_SUIDGID) != 0) {
+                if (SetIdBits.clear(Stat.fstat(fd), r.context(), mode -> Stat.fchmod(fd, mode))) {
+                    shared.attributesChanged(inode.nodeid());
+                }
+            }
+        } catch (LinuxException e) {
+            fd.close();
+            throw e;
         }
         return openReply(register(inode.nodeid(), fd, flags, false, r.context().unique()));
     }
@@ -80,19 +92,20 @@ final class FileOps {
 
     /**
      * Records an open fd as a handle, with its inode's shared backing id when passthrough applies (see
-     * {@link BackingFiles}), and saves it in the store.
+     * {@link BackingFiles}; not for set-id files, see {@link SetIdBits#any}), and saves it in the store.
      */
     Handle register(long nodeid, Fd fd, int flags, boolean directory, long unique) throws LinuxException {
         int backingId = 0;
         if (!directory) {
-            boolean regular;
+            FileStat st;
             try {
-                regular = Stat.fstat(fd).type() == Stat.S_IFREG;
+                st = Stat.fstat(fd);
             } catch (LinuxException e) {
                 fd.close();
                 throw e;
             }
-            backingId = shared.backing.acquire(nodeid, fd, regular && shared.passthrough());
+            boolean passthrough = st.type() == Stat.S_IFREG && !SetIdBits.any(st.mode()) && shared.passthrough();
+            backingId = shared.backing.acquire(nodeid, fd, passthrough);
         }
         Handle handle = new Handle(shared.handles.reserve(), nodeid, fd, flags, backingId, directory,
                 unique & ~FuseContext.UNIQUE_RESEND);
@@ -110,7 +123,13 @@ final class FileOps {
 
     FuseReply write(FuseRequest.Write r) throws LinuxException {
         Handle handle = shared.handles.get(r.fh());
-        return FuseReply.written(Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset()));
+        long written = Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset());
+        if ((r.writeFlags() & FuseRequest.Write.WRITE_KILL_SUIDGID) != 0) {
+            if (SetIdBits.clear(Stat.fstat(handle.fd()), r.context(), mode -> Stat.fchmod(handle.fd(), mode))) {
+                shared.attributesChanged(handle.nodeid());
+            }
+        }
+        return FuseReply.written(written);
     }
 
     /**

@@ -46,10 +46,7 @@ final class NodeOps {
     private FuseAttr setattr(FuseRequest.Setattr r, Fd path) throws LinuxException {
         Handle handle = (r.valid() & FuseRequest.Setattr.FATTR_FH) != 0 ? shared.handles.get(r.fh()) : null;
         int valid = r.valid();
-        if ((valid & FuseRequest.Setattr.FATTR_MODE) != 0) {
-            if (handle != null) Stat.fchmod(handle.fd(), r.mode());
-            else Stat.chmodProcSelfFd(path, r.mode());
-        }
+        if ((valid & FuseRequest.Setattr.FATTR_MODE) != 0) chmod(path, handle, r.mode());
         if ((valid & (FuseRequest.Setattr.FATTR_UID | FuseRequest.Setattr.FATTR_GID)) != 0) {
             int uid = (valid & FuseRequest.Setattr.FATTR_UID) != 0 ? r.uid() : -1;
             int gid = (valid & FuseRequest.Setattr.FATTR_GID) != 0 ? r.gid() : -1;
@@ -70,7 +67,17 @@ final class NodeOps {
             Stat.utimensat(path, new byte[0], new Timespec[] {atime, mtime},
                     Fcntl.AT_EMPTY_PATH | Fcntl.AT_SYMLINK_NOFOLLOW);
         }
+        if ((valid & FuseRequest.Setattr.FATTR_KILL_SUIDGID) != 0 && (valid & FuseRequest.Setattr.FATTR_MODE) == 0) {
+            // A truncate or chown by a caller without CAP_FSETID (HANDLE_KILLPRIV_V2).
+            SetIdBits.clear(handle != null ? Stat.fstat(handle.fd()) : Lookups.stat(path), r.context(),
+                    mode -> chmod(path, handle, mode));
+        }
         return Attrs.of(handle != null ? Stat.fstat(handle.fd()) : Lookups.stat(path));
+    }
+
+    private static void chmod(Fd path, Handle handle, int mode) throws LinuxException {
+        if (handle != null) Stat.fchmod(handle.fd(), mode);
+        else Stat.chmodProcSelfFd(path, mode);
     }
 
     private static Timespec time(int valid, int set, int now, long seconds, long nanos) {

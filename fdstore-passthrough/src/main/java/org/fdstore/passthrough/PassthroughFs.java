@@ -40,13 +40,8 @@ public final class PassthroughFs implements FuseFilesystem {
 
     @Override
     public long unwantedInitFlags() {
-        // DONT_MASK: the kernel then applies the caller's umask itself, and the daemon runs with umask 0.
-        // HANDLE_KILLPRIV(_V2) would promise that the daemon clears set-id bits on write, but passthrough writes never
-        // reach it: without them the kernel sends a SETATTR of the mode itself when the writer lacks CAP_FSETID.
-        // ATOMIC_O_TRUNC would truncate in OPEN, run as the daemon (CAP_FSETID), so the bits would stay: without it the
-        // kernel truncates with a SETATTR that clears them as it does for truncate(2). See docs/fuse.md.
-        return InitFlags.DONT_MASK | InitFlags.HANDLE_KILLPRIV_V2 | InitFlags.HANDLE_KILLPRIV
-                | InitFlags.ATOMIC_O_TRUNC;
+        // The kernel then applies the caller's umask itself, and the daemon runs with umask 0.
+        return InitFlags.DONT_MASK;
     }
 
     @Override

@@ -78,6 +78,7 @@ public final class PassthroughMount implements AutoCloseable {
             Shared shared = new Shared(inodes, new HandleTable(), mountStore);
             FuseSession session = FuseSession.mount(id.mountpoint(), "fdstore:" + source.toAbsolutePath(), "fdstore",
                     options.withAllowOther().withDefaultPermissions(), new PassthroughFs(shared));
+            shared.serving(session);
             session.start(readers);
             InitResult init = session.awaitInit(INIT_TIMEOUT);
             mountStore.saveMount(session.device(), init.toBytes(), state.fd());
@@ -147,6 +148,7 @@ public final class PassthroughMount implements AutoCloseable {
         InitResult init = InitResult.fromBytes(recovered.device().entry().metadata());
         Fd device = recovered.device().fd();
         FuseSession session = FuseSession.takeover(device, init, mountpoint, new PassthroughFs(shared));
+        shared.serving(session);
         // Resend first: only what the previous server read comes back. After start, requests our own readers had
         // just taken would come back too, and be handled twice.
         session.resend();
