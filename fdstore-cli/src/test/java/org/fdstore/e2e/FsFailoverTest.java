@@ -28,7 +28,7 @@ class FsFailoverTest {
             for (int round = 0; round < KILLS; round++) {
                 fs.awaitStandby();
                 workload.awaitRunning();
-                fs.killServingProcess();
+                fs.killServerAndAwaitSuccessor();
             }
             workload.stopAndAssertNoError();
             assertThat(fs.status().get("failovers")).isEqualTo(String.valueOf(KILLS));

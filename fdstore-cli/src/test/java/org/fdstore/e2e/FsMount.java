@@ -101,22 +101,21 @@ final class FsMount implements AutoCloseable {
         return pid[0];
     }
 
-    /** Kills the serving process (kill -9) and waits until another one serves the mount. */
-    void killServingProcess() throws IOException, InterruptedException {
+    /** Kills the serving process (kill -9) once a standby waits, and waits until the standby serves; returns its pid. */
+    int killServerAndAwaitSuccessor() throws IOException, InterruptedException {
+        awaitStandby();
         int serving = servingPid();
         ProcessHandle.of(serving).orElseThrow().destroyForcibly();
-        awaitNewServer(serving);
-    }
-
-    private void awaitNewServer(int old) {
-        Await.until("a new serving process after killing " + old, Duration.ofSeconds(30), () -> {
+        int[] successor = {0};
+        Await.until("a new serving process after killing " + serving, Duration.ofSeconds(30), () -> {
             try {
-                int now = servingPid();
-                return now != old && now != 0;
+                successor[0] = servingPid();
+                return successor[0] != serving && successor[0] != 0;
             } catch (Exception e) {
                 return false;
             }
         }, this::log);
+        return successor[0];
     }
 
     String log() {

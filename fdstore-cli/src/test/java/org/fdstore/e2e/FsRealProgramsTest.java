@@ -88,7 +88,7 @@ class FsRealProgramsTest {
                 for (int round = 0; round < 2; round++) {
                     runner.awaitAnotherCase();
                     mount.awaitStandby();
-                    mount.killServingProcess();
+                    mount.killServerAndAwaitSuccessor();
                     runner.awaitAnotherCase();
                     mount.awaitStandby();
                     CliRun upgrade = mount.cli("fs", "upgrade", mount.mountpoint.toString());

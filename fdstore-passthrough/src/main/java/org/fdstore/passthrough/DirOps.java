@@ -44,18 +44,18 @@ final class DirOps {
 
     DirentBuffer readdir(FuseRequest.Readdir r) throws LinuxException {
         DirentBuffer out = DirentBuffer.of(r);
-        fill(shared.handles.get(r.fh()), r.offset(), out, null);
+        fill(shared.handles.get(r.fh()), r.offset(), out, false);
         return out;
     }
 
     DirentBuffer readdirplus(FuseRequest.Readdirplus r) throws LinuxException {
         DirentBuffer out = DirentBuffer.of(r);
         Handle handle = shared.handles.get(r.fh());
-        fill(handle, r.offset(), out, shared.inodes.get(handle.nodeid()));
+        fill(handle, r.offset(), out, true);
         return out;
     }
 
-    private void fill(Handle handle, long offset, DirentBuffer out, Inode plusParent) throws LinuxException {
+    private void fill(Handle handle, long offset, DirentBuffer out, boolean plus) throws LinuxException {
         MemorySegment buffer = DIRENTS.get();
         // One handle is never read by two threads at once: the kernel holds the directory's f_pos lock.
         Dirents.seek(handle.fd(), offset);
@@ -63,16 +63,17 @@ final class DirOps {
             List<Dirent> batch = Dirents.read(handle.fd(), buffer);
             if (batch.isEmpty()) return;
             for (Dirent d : batch) {
-                if (!add(out, d, plusParent)) return;
+                if (!add(out, d, plus ? handle.fd() : null)) return;
             }
         }
     }
 
-    private boolean add(DirentBuffer out, Dirent d, Inode plusParent) throws LinuxException {
-        if (plusParent == null || d.isDotOrDotDot()) return out.add(d.name(), d.ino(), d.type() << 12, d.off());
+    /** Adds one name; with {@code plusDir} (the listed directory's open fd), looks it up too. */
+    private boolean add(DirentBuffer out, Dirent d, Fd plusDir) throws LinuxException {
+        if (plusDir == null || d.isDotOrDotDot()) return out.add(d.name(), d.ino(), d.type() << 12, d.off());
         FuseEntry entry;
         try {
-            entry = lookups.lookup(plusParent, d.name());
+            entry = lookups.lookup(plusDir, d.name());
         } catch (LinuxException e) {
             return true;  // Gone since getdents listed it: leave it out, as a later listing would.
         }

@@ -48,7 +48,8 @@ public final class FsControl {
         MountId id = MountId.of(mountpoint);
         int serving = 0;
         int standby = 0;
-        try (StateFile state = attach(store, id)) {
+        // The header only: a mount served by another fdstore version (another state-file layout) unmounts too.
+        try (StateFile state = new MountStore(store, id).attachStateHeader()) {
             state.lifecycle(StateFile.UNMOUNTED);
             serving = state.servingPid();
             standby = state.standbyPid();

@@ -22,11 +22,14 @@ final class Lookups {
 
     /** LOOKUP of {@code name} in {@code parent}: an entry with one more reference on its inode. */
     FuseEntry lookup(Inode parent, byte[] name) throws LinuxException {
-        Fd path;
         try (InodeFd dir = shared.inodes.open(parent)) {
-            path = Fcntl.openat(dir.fd(), name, Fcntl.O_PATH | Fcntl.O_NOFOLLOW, 0);
+            return lookup(dir.fd(), name);
         }
-        return entry(path);
+    }
+
+    /** LOOKUP of {@code name} in the directory {@code dir} (any fd on the parent, which the caller keeps). */
+    FuseEntry lookup(Fd dir, byte[] name) throws LinuxException {
+        return entry(Fcntl.openat(dir, name, Fcntl.O_PATH | Fcntl.O_NOFOLLOW, 0));
     }
 
     /** The entry for a freshly opened O_PATH fd; takes ownership of it. */

@@ -127,7 +127,16 @@ final class MountStore implements AutoCloseable {
 
     /** Restores the mount's state file and maps it; the caller closes it. */
     StateFile attachStateFile() throws IOException {
-        return StateFile.open(store.restore(new Selector.ByName(id.stateFile())).fd());
+        return StateFile.open(restoreStateFile());
+    }
+
+    /** Restores the mount's state file and maps its header only, whatever its layout version; the caller closes it. */
+    StateFile attachStateHeader() throws IOException {
+        return StateFile.openHeader(restoreStateFile());
+    }
+
+    private Fd restoreStateFile() throws IOException {
+        return store.restore(new Selector.ByName(id.stateFile())).fd();
     }
 
     /** Removes every entry of the mount; returns how many. */

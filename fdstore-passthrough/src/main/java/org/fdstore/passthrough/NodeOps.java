@@ -99,8 +99,8 @@ final class NodeOps {
                 Stat.mkdirat(dir.fd(), r.name(), r.mode());
                 return null;
             });
+            return lookups.lookup(dir.fd(), r.name());
         }
-        return lookups.lookup(parent, r.name());
     }
 
     FuseEntry mknod(FuseRequest.Mknod r) throws LinuxException {
@@ -110,8 +110,8 @@ final class NodeOps {
                 Stat.mknodat(dir.fd(), r.name(), r.mode(), Integer.toUnsignedLong(r.rdev()));
                 return null;
             });
+            return lookups.lookup(dir.fd(), r.name());
         }
-        return lookups.lookup(parent, r.name());
     }
 
     FuseEntry symlink(FuseRequest.Symlink r) throws LinuxException {
@@ -121,8 +121,8 @@ final class NodeOps {
                 Unistd.symlinkat(r.target(), dir.fd(), r.name());
                 return null;
             });
+            return lookups.lookup(dir.fd(), r.name());
         }
-        return lookups.lookup(parent, r.name());
     }
 
     FuseEntry link(FuseRequest.Link r) throws LinuxException {

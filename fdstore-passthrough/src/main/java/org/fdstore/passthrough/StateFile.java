@@ -121,6 +121,22 @@ final class StateFile implements AutoCloseable {
         return new StateFile(fd, Mman.mmapShared(fd, SIZE, true));
     }
 
+    /**
+     * Maps only the header of a state file of any layout version, whose header fields (pids, lifecycle, flags) every
+     * version shares: enough to unmount a mount that another fdstore version serves. The node slots are not mapped;
+     * reading one throws. Takes ownership of {@code fd}.
+     *
+     * @throws IllegalStateException if it is no state file
+     */
+    public static StateFile openHeader(Fd fd) throws LinuxException {
+        StateFile state = new StateFile(fd, Mman.mmapShared(fd, HEADER, true));
+        if (state.memory.get(JAVA_LONG, H_MAGIC) != MAGIC) {
+            state.close();
+            throw new IllegalStateException("not an fdstore fs state file (bad magic)");
+        }
+        return state;
+    }
+
     /** The memfd, to save in the store. Owned by this object. */
     public Fd fd() {
         return fd;

@@ -188,17 +188,22 @@ class InodeTableTest {
     }
 
     @Test
-    void stateFile_ofTheLayoutBeforeFileHandles_isRefusedNamingBothVersions() throws Exception {
+    void stateFile_ofTheLayoutBeforeFileHandles_isRefusedNamingBothVersionsButItsHeaderOpens() throws Exception {
         Fd old = Memfd.memfdCreate("fdstore-fs-state-v1");
         long v1Size = 4096 + 32 * 65536;
         Unistd.ftruncate(old, v1Size);
         try (Mman.Mapping m = Mman.mmapShared(old, 4096, true)) {
             m.segment().set(JAVA_LONG, 0, 0x3174617473737066L);   // The magic both layouts share.
         }
-        assertThatThrownBy(() -> StateFile.open(old)).isInstanceOf(IllegalStateException.class)
+        Fd refused = old.duplicate();
+        assertThatThrownBy(() -> StateFile.open(refused)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("layout version 1").hasMessageContaining("reads version 2")
                 .hasMessageContaining("fdstore fs umount");
-        assertThat(old.isOpen()).as("the refused fd is closed").isFalse();
+        assertThat(refused.isOpen()).as("the refused fd is closed").isFalse();
+        try (StateFile header = StateFile.openHeader(old)) {
+            header.lifecycle(StateFile.UNMOUNTED);   // What fs umount needs of a mount of another version.
+            assertThat(header.lifecycle()).isEqualTo(StateFile.UNMOUNTED);
+        }
     }
 
     private static int openFds() {
