@@ -87,7 +87,6 @@ class FsRealProgramsTest {
             try {
                 for (int round = 0; round < 2; round++) {
                     runner.awaitAnotherCase();
-                    mount.awaitStandby();
                     mount.killServerAndAwaitSuccessor();
                     runner.awaitAnotherCase();
                     mount.awaitStandby();
