@@ -1,5 +1,6 @@
 """The cases of real_programs.py that drive files directly: one file opened at once with every flag mix by several
 processes, mmap of a file opened twice, a tree deeper than PATH_MAX, and 50,000 inodes."""
+import errno
 import hashlib
 import mmap
 import os
@@ -153,13 +154,17 @@ def parallel(path):
              for k in range(6)]
     for k, p in enumerate(procs):
         out, _ = p.communicate(timeout=300)
-        say(f"process {k} opening with every mix 60 times at once with 5 others", f"rc={p.returncode}", "rc=0")
-        for line in out.splitlines():
-            detail(f"process {k} opening with every mix 60 times at once with 5 others", line)
+        step = f"process {k} opening with 8 flag mixes 60 times, at once with 5 others"
+        say(step, f"rc={p.returncode}", "rc=0")
+        lines = out.splitlines() or ["(no output)"]
+        say(step, lines[0], "errors=0")
+        for line in lines[1:]:
+            detail(step, line)
     attempt("content after the parallel opens", lambda: content(path))
 
 
 def hammer(path, k):
+    """A child process: opens path 60 times with 8 flag mixes in turn, writes its own block k, reads it back."""
     k = int(k)
     mixes = ["RDWR", "WRONLY|SYNC", "RDWR|DIRECT", "RDONLY", "WRONLY", "RDONLY|DIRECT", "RDWR|APPEND", "RDWR|SYNC"]
     errors = []
@@ -178,7 +183,8 @@ def hammer(path, k):
             finally:
                 os.close(fd)
         except OSError as e:
-            errors.append(f"{mix}: {errname(e)}")
+            if not ("DIRECT" in mix and e.errno == errno.EINVAL):  # O_DIRECT where the source supports it
+                errors.append(f"{mix}: {errname(e)}")
     print(f"errors={len(errors)}")
     for e in sorted(set(errors))[:10]:
         print(e)

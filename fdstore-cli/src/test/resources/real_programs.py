@@ -98,8 +98,10 @@ def case_sqlite(mode):
     for i, r in enumerate(readers):
         out, _ = r.communicate(timeout=300)
         say(f"reader {i}", f"rc={r.returncode}", "rc=0")
-        for line in out.decode(errors="replace").splitlines():
+        lines = out.decode(errors="replace").splitlines() or ["(no output)"]
+        for line in lines[:-1]:
             detail(f"reader {i}", line)
+        say(f"reader {i}", lines[-1], f"reader done violations=0 last={rows} read=yes")
     run("sqlite3 check", ["sqlite3", db, "pragma integrity_check; pragma journal_mode; select count(*), sum(v) from t"])
     run("sqlite3 vacuum", ["sqlite3", db, "delete from t where v % 2; vacuum; select count(*), sum(v) from t"])
 
