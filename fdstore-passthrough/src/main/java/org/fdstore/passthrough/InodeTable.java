@@ -73,16 +73,26 @@ final class InodeTable {
      * of {@code opened}. A known inode keeps what holds it and {@code opened} is closed. A new one is named by its
      * file handle if the source gives one (and {@code opened} is closed), else held by {@code opened}.
      *
+     * <p>An inode held by its handle alone does not keep its inode number: if the source frees it (a name removed
+     * behind the mount's back), the number can come back for another file. So a known handle inode is the one found
+     * only if the handles match; otherwise the new file gets a new node id, and the old one, which the kernel may
+     * still hold, answers ESTALE, as on NFS.
+     *
      * @param created called with a newly created inode, under the lock, before it is visible to other threads
      */
     Inode lookup(FileStat st, Fd opened, Consumer<Inode> created) throws LinuxException {
         Inode.Key key = new Inode.Key(st.dev(), st.ino());
-        Inode known = counted(key, opened);
+        Inode known = counted(key, null, opened);
         if (known != null) return known;
         FileHandle handle = sources.handleOf(opened, st);
         synchronized (this) {
-            Inode existing = counted(key, opened);   // Another thread won the race meanwhile.
+            Inode existing = counted(key, handle, opened);   // The same file, or another thread won the race.
             if (existing != null) return existing;
+            Inode replaced = byIdentity.remove(key);
+            if (replaced != null) {
+                log.log(System.Logger.Level.INFO, "event=inode_number_reused nodeid=" + replaced.nodeid()
+                        + " dev=" + st.dev() + " ino=" + st.ino());
+            }
             int nodeid = used.nextClearBit(lowestFree);
             if (nodeid >= StateFile.SLOTS) {
                 opened.close();
@@ -126,7 +136,7 @@ final class InodeTable {
         }
         Inode held = current.pinnedBy(pin);
         byNodeid.put(held.nodeid(), held);
-        byIdentity.put(held.key(), held);
+        byIdentity.replace(held.key(), current, held);
         pinned.accept(held);
     }
 
@@ -148,7 +158,7 @@ final class InodeTable {
         state.lookups(nodeid, left);
         if (left > 0) return null;
         byNodeid.remove(nodeid);
-        byIdentity.remove(inode.key());
+        byIdentity.remove(inode.key(), inode);   // Unless a new file with the same number has taken the key.
         return inode;
     }
 
@@ -172,10 +182,15 @@ final class InodeTable {
         sources.closeAll();
     }
 
-    /** The known inode of {@code key} with one more lookup ({@code opened} closed), or null if it is new. */
-    private synchronized Inode counted(Inode.Key key, Fd opened) {
+    /**
+     * The known inode of {@code key} with one more lookup ({@code opened} closed), or null if it is new. An inode held
+     * by an fd keeps its number, so it is the one; one held by its handle alone is the one if {@code handle} (null:
+     * not known yet) is the same.
+     */
+    private synchronized Inode counted(Inode.Key key, FileHandle handle, Fd opened) {
         Inode existing = byIdentity.get(key);
         if (existing == null) return null;
+        if (existing.fd() == null && !existing.handle().equals(handle)) return null;
         addLookup(existing);
         opened.close();
         return existing;

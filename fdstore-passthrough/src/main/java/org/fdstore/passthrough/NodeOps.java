@@ -93,8 +93,7 @@ final class NodeOps {
     }
 
     FuseEntry mkdir(FuseRequest.Mkdir r) throws LinuxException {
-        Inode parent = shared.inodes.get(r.context().nodeId());
-        try (InodeFd dir = shared.inodes.open(parent)) {
+        try (InodeFd dir = shared.inodes.open(r.context().nodeId())) {
             Caller.as(r.context(), () -> {
                 Stat.mkdirat(dir.fd(), r.name(), r.mode());
                 return null;
@@ -104,8 +103,7 @@ final class NodeOps {
     }
 
     FuseEntry mknod(FuseRequest.Mknod r) throws LinuxException {
-        Inode parent = shared.inodes.get(r.context().nodeId());
-        try (InodeFd dir = shared.inodes.open(parent)) {
+        try (InodeFd dir = shared.inodes.open(r.context().nodeId())) {
             Caller.as(r.context(), () -> {
                 Stat.mknodat(dir.fd(), r.name(), r.mode(), Integer.toUnsignedLong(r.rdev()));
                 return null;
@@ -115,8 +113,7 @@ final class NodeOps {
     }
 
     FuseEntry symlink(FuseRequest.Symlink r) throws LinuxException {
-        Inode parent = shared.inodes.get(r.context().nodeId());
-        try (InodeFd dir = shared.inodes.open(parent)) {
+        try (InodeFd dir = shared.inodes.open(r.context().nodeId())) {
             Caller.as(r.context(), () -> {
                 Unistd.symlinkat(r.target(), dir.fd(), r.name());
                 return null;

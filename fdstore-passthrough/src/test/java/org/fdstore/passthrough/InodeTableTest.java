@@ -136,6 +136,26 @@ class InodeTableTest {
     }
 
     @Test
+    void lookup_ofAnInodeNumberReusedBehindTheMount_givesANewNodeAndTheOldOneStays() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "open_by_handle_at needs CAP_DAC_READ_SEARCH");
+        Inode a = lookup("a");
+        FileStat b = Stat.fstatat(null, dir.resolve("b").toString(), Fcntl.AT_SYMLINK_NOFOLLOW);
+        // As if b's number had belonged to a file freed on the source: the table knows it with another handle.
+        long staleId = 1000;
+        Inode stale = new Inode(staleId, state.occupy(staleId, b.dev(), b.ino(), a.handle()), b.dev(), b.ino(),
+                a.handle(), null);
+        state.lookups(staleId, 1);
+        table.install(stale);
+        Inode fresh = lookup("b");
+        assertThat(fresh.nodeid()).isNotEqualTo(staleId);
+        assertThat(table.get(staleId)).as("the kernel may still hold the old node").isSameAs(stale);
+        assertThat(table.find(b.dev(), b.ino())).isSameAs(fresh);
+        assertThat(table.forget(staleId, 1)).isSameAs(stale);
+        assertThat(table.find(b.dev(), b.ino())).as("forgetting the old node keeps the new file's").isSameAs(fresh);
+        assertThat(lookup("b")).as("the same handle finds the same inode").isSameAs(fresh);
+    }
+
+    @Test
     void forget_releasedId_isReusedWithANewGeneration() throws Exception {
         Inode first = lookup("a");
         long nodeid = first.nodeid();
