@@ -58,7 +58,7 @@ public final class FsMountCommand implements Callable<Integer> {
         }
         Path where = mountpoint.toAbsolutePath().normalize();
         if (foreground) {
-            FsServer.serve(source, where, readers, options.toMountOptions(), fs.socket(), fs.root.daemonUid(),
+            FsServer.serve(source, where, readers, options.toMountOptions(), options.kernelPassthrough(), fs.socket(), fs.root.daemonUid(),
                     noStandby ? null : fs.standbyStarter(where, readers, false));
             return ExitCodes.OK;
         }

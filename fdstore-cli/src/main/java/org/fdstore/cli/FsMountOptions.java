@@ -13,6 +13,15 @@ public final class FsMountOptions {
     @Option(names = "--suid", description = "Honour set-user-id bits (like fuse -o suid); off by default.")
     boolean setuid;
 
+    @Option(names = "--no-passthrough", description = "Serve every read and write in the daemon instead of letting"
+            + " the kernel pass them to the source file (FUSE passthrough); for sources the kernel cannot pass"
+            + " through to, and for comparison.")
+    boolean noPassthrough;
+
+    boolean kernelPassthrough() {
+        return !noPassthrough;
+    }
+
     MountOptions toMountOptions() {
         MountOptions options = MountOptions.defaults();
         if (devices) options = options.withDevices();
@@ -24,6 +33,7 @@ public final class FsMountOptions {
         List<String> args = new ArrayList<>();
         if (devices) args.add("--dev");
         if (setuid) args.add("--suid");
+        if (noPassthrough) args.add("--no-passthrough");
         return args;
     }
 }

@@ -33,7 +33,7 @@ public final class FsServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        FsServer.serve(source, mountpoint, readers, options.toMountOptions(), fs.socket(), fs.root.daemonUid(),
+        FsServer.serve(source, mountpoint, readers, options.toMountOptions(), options.kernelPassthrough(), fs.socket(), fs.root.daemonUid(),
                 noStandby ? null : fs.standbyStarter(mountpoint, readers, false));
         return ExitCodes.OK;
     }

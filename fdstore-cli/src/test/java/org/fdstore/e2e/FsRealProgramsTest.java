@@ -36,6 +36,8 @@ class FsRealProgramsTest {
     /** The cases that run while the mount's serving process is killed and upgraded: all but the two longest. */
     static final List<String> SHORT_CASES = CASES.stream().filter(c -> !c.equals("inodes") && !c.equals("dbench"))
             .toList();
+    /** The cases that open one file many times at once, run again on a mount without kernel passthrough. */
+    static final List<String> CASES_WITHOUT_PASSTHROUGH = List.of("sqlite-wal", "exec", "open-flags", "mmap");
     private static final String[] FAILURE_EVENTS = {"event=store_failed", "event=handoff_failed",
         "event=standby_failed", "event=rehearsal_failed"};
 
@@ -114,6 +116,22 @@ class FsRealProgramsTest {
     }
 
     /** Runs a case in the mount's source directory itself, where it must run as on any healthy filesystem. */
+    @Test
+    void concurrentOpens_withoutKernelPassthrough_runAsOnTheSource() throws Exception {
+        Path dir = Files.createDirectory(shared.resolve("no-passthrough"));
+        try (FsMount mount = FsMount.start(dir, "--no-passthrough")) {
+            String mounted = mount.log().lines().filter(l -> l.contains("event=mounted")).findFirst().orElseThrow();
+            assertThat(mounted).as("what INIT agreed").contains("flags=").doesNotContain("PASSTHROUGH");
+            for (String name : CASES_WITHOUT_PASSTHROUGH) {
+                Outcomes source = onTheSource(mount, name);
+                Outcomes through = program.run(name, mount.mountpoint.resolve("b-" + name),
+                        mount.dir.resolve("scratch/b-" + name));
+                through.differenceFrom(source, "on the source", "through a mount without passthrough")
+                        .ifPresent(difference -> fail(difference + failureLines(mount.log())));
+            }
+        }
+    }
+
     private static Outcomes onTheSource(FsMount mount, String name) throws Exception {
         Outcomes source = program.run(name, mount.source.resolve("a-" + name), mount.dir.resolve("scratch/a-" + name));
         assertThat(source.unexpected()).as("case %s on the source directory itself:\n%s", name, source).isEmpty();

@@ -28,10 +28,17 @@ final class FileOps {
      */
     private static final int IGNORED_ON_REOPEN = Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOCTTY | Fcntl.O_NOFOLLOW;
     private static final int FOPEN_KEEP_CACHE = 1 << 1;
-    private static final int MAX_READ = 1 << 20;
-    /** Each reader thread reads into its own buffer; the reply is written before the thread takes the next request. */
-    private static final ThreadLocal<MemorySegment> READ_BUFFER =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(MAX_READ, 4096));
+    /** max_write and the most a READ asks for. */
+    private static final int MAX_IO = 1 << 20;
+    /** What O_DIRECT asks of a buffer's address (the page size covers every block size). */
+    private static final int DIRECT_ALIGNMENT = 4096;
+    /**
+     * Each reader thread reads into its own buffer, aligned for O_DIRECT; the reply is written before the thread
+     * takes the next request. A write to an O_DIRECT file goes through it too: the data of a WRITE request sits at
+     * an unaligned offset of the request, which O_DIRECT refuses (EINVAL).
+     */
+    private static final ThreadLocal<MemorySegment> IO_BUFFER =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(MAX_IO, DIRECT_ALIGNMENT));
 
     private final Shared shared;
     private final Lookups lookups;
@@ -116,14 +123,18 @@ final class FileOps {
 
     FuseReply read(FuseRequest.Read r) throws LinuxException {
         Handle handle = shared.handles.get(r.fh());
-        MemorySegment buffer = READ_BUFFER.get();
-        long n = Unistd.pread(handle.fd(), buffer, Math.min(r.size(), MAX_READ), r.offset());
+        MemorySegment buffer = IO_BUFFER.get();
+        long n = Unistd.pread(handle.fd(), buffer, Math.min(r.size(), MAX_IO), r.offset());
         return FuseReply.data(buffer.asSlice(0, n));
     }
 
     FuseReply write(FuseRequest.Write r) throws LinuxException {
         Handle handle = shared.handles.get(r.fh());
-        long written = Unistd.pwrite(handle.fd(), r.data(), r.size(), r.offset());
+        MemorySegment data = r.data();
+        if ((handle.openFlags() & Fcntl.O_DIRECT) != 0 && data.address() % DIRECT_ALIGNMENT != 0) {
+            data = IO_BUFFER.get().asSlice(0, data.byteSize()).copyFrom(data);
+        }
+        long written = Unistd.pwrite(handle.fd(), data, r.size(), r.offset());
         if ((r.writeFlags() & FuseRequest.Write.WRITE_KILL_SUIDGID) != 0) {
             if (SetIdBits.clear(Stat.fstat(handle.fd()), r.context(), mode -> Stat.fchmod(handle.fd(), mode))) {
                 shared.attributesChanged(handle.nodeid());

@@ -32,14 +32,17 @@ public final class FsServer {
      * Returns when the mount ends or has been handed off.
      *
      * @param options mount options for a new mount (a takeover keeps the mount as it is)
+     * @param kernelPassthrough whether a new mount asks the kernel for FUSE passthrough
      * @param daemonUid a further uid the store daemon may run as, or {@code TrustedUids.NONE}
      * @param standby starts standbys, or null for none
      */
-    public static void serve(Path source, Path mountpoint, int readers, MountOptions options, String storeSocket,
-                             int daemonUid, StandbyStarter standby) throws IOException, InterruptedException {
+    public static void serve(Path source, Path mountpoint, int readers, MountOptions options,
+                             boolean kernelPassthrough, String storeSocket, int daemonUid, StandbyStarter standby)
+            throws IOException, InterruptedException {
         Resource.raiseOpenFileLimit();   // Open files and fd-held inodes each take one.
         FdStore store = FdStore.connect(storeSocket, daemonUid);
-        PassthroughMount mount = source != null ? PassthroughMount.mount(source, mountpoint, readers, options, store)
+        PassthroughMount mount = source != null ? PassthroughMount.mount(source, mountpoint, readers, options, kernelPassthrough,
+                store)
                 : PassthroughMount.takeOver(mountpoint, readers, store);
         run(mount, standby);
     }
@@ -119,7 +122,7 @@ public final class FsServer {
             state.standbyPid(0);
         }
         LOG.log(System.Logger.Level.INFO, "event=taking_over mountpoint=" + id.mountpoint() + " previous=" + serving);
-        serve(null, mountpoint, readers, MountOptions.defaults(), storeSocket, daemonUid, next);
+        serve(null, mountpoint, readers, MountOptions.defaults(), true, storeSocket, daemonUid, next);
     }
 
     private static Pidfd openOrNull(int pid) {

@@ -27,9 +27,15 @@ public final class PassthroughFs implements FuseFilesystem {
     private final DirOps dirs;
     private final XattrOps xattrs;
     private final ResentRequests resent;
+    private final boolean kernelPassthrough;
 
-    PassthroughFs(Shared shared) {
+    /**
+     * @param kernelPassthrough whether INIT asks for FUSE passthrough (open files then bypass the daemon); a successor
+     *                          serves what the first server agreed, whatever it says here
+     */
+    PassthroughFs(Shared shared, boolean kernelPassthrough) {
         this.shared = shared;
+        this.kernelPassthrough = kernelPassthrough;
         this.lookups = new Lookups(shared);
         this.nodes = new NodeOps(shared, lookups);
         this.files = new FileOps(shared, lookups);
@@ -41,7 +47,7 @@ public final class PassthroughFs implements FuseFilesystem {
     @Override
     public long unwantedInitFlags() {
         // The kernel then applies the caller's umask itself, and the daemon runs with umask 0.
-        return InitFlags.DONT_MASK;
+        return InitFlags.DONT_MASK | (kernelPassthrough ? 0 : InitFlags.PASSTHROUGH);
     }
 
     @Override

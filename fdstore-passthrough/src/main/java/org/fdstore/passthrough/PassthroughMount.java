@@ -9,6 +9,7 @@ import java.util.Map;
 import org.fdstore.client.FdStore;
 import org.fdstore.client.Restored;
 import org.fdstore.fuse.FuseSession;
+import org.fdstore.fuse.InitFlags;
 import org.fdstore.fuse.InitResult;
 import org.fdstore.fuse.MountOptions;
 import org.fdstore.linux.Errno;
@@ -48,11 +49,13 @@ public final class PassthroughMount implements AutoCloseable {
     /**
      * Mounts {@code source} on {@code mountpoint} and stores the mount's state in {@code store}, which this object
      * then owns. The mount always has allow_other and default_permissions; {@code options} may add dev and suid.
+     * With {@code kernelPassthrough} false, INIT declines FUSE passthrough: every read and write goes through the
+     * daemon, for the whole life of the mount.
      *
      * @throws LinuxException EBUSY if the store already holds a mount on {@code mountpoint}; whatever mount(2) says
      */
-    public static PassthroughMount mount(Path source, Path mountpoint, int readers, MountOptions options, FdStore store)
-            throws IOException {
+    public static PassthroughMount mount(Path source, Path mountpoint, int readers, MountOptions options,
+                                         boolean kernelPassthrough, FdStore store) throws IOException {
         MountId id = MountId.of(mountpoint);
         MountStore mountStore = new MountStore(store, id);
         if (!mountStore.entries().isEmpty()) {
@@ -77,7 +80,7 @@ public final class PassthroughMount implements AutoCloseable {
             inodes.install(rootInode);
             Shared shared = new Shared(inodes, new HandleTable(), mountStore);
             FuseSession session = FuseSession.mount(id.mountpoint(), "fdstore:" + source.toAbsolutePath(), "fdstore",
-                    options.withAllowOther().withDefaultPermissions(), new PassthroughFs(shared));
+                    options.withAllowOther().withDefaultPermissions(), new PassthroughFs(shared, kernelPassthrough));
             shared.serving(session);
             session.start(readers);
             InitResult init = session.awaitInit(INIT_TIMEOUT);
@@ -147,7 +150,7 @@ public final class PassthroughMount implements AutoCloseable {
         }
         InitResult init = InitResult.fromBytes(recovered.device().entry().metadata());
         Fd device = recovered.device().fd();
-        FuseSession session = FuseSession.takeover(device, init, mountpoint, new PassthroughFs(shared));
+        FuseSession session = FuseSession.takeover(device, init, mountpoint, new PassthroughFs(shared, init.has(InitFlags.PASSTHROUGH)));
         shared.serving(session);
         // Resend first: only what the previous server read comes back. After start, requests our own readers had
         // just taken would come back too, and be handled twice.
