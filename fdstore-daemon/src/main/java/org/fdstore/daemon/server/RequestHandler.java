@@ -383,10 +383,15 @@ final class RequestHandler {
     }
 
     /**
-     * Replaces the lines {@code c} publishes. Any peer may publish (docs/security.md): the names are confined to
-     * {@code fdstore_fuse_}, and the uid label, which the daemon adds, says who wrote them.
+     * Replaces the lines {@code c} publishes. Only root and the admin group may publish, as only they may mount
+     * (docs/security.md); the names are confined to {@code fdstore_fuse_}, and the uid label, which the daemon adds,
+     * says who wrote them.
      */
     private Reply.Published publish(Connection c, Request.PublishMetrics publish) throws Refusal {
+        if (!store.policy().isAdmin(c.access.peer())) {
+            throw new Refusal(Errno.EACCES, peerName(c) + " may not publish metrics: only root and the admin group"
+                    + " may, as only they serve FUSE mounts; run the mount as root");
+        }
         List<MetricFamily.Sample> samples;
         try {
             samples = PublishedMetrics.parse(publish.text(), c.peer.uid());
