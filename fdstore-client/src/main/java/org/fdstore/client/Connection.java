@@ -60,7 +60,7 @@ final class Connection implements AutoCloseable {
     /** Requests whose repetition has the effect of one: resent even when the daemon may have carried them out. */
     static final Set<MessageType> SAFE_TO_REPEAT = EnumSet.of(MessageType.HELLO, MessageType.RESTORE,
             MessageType.LIST, MessageType.INSPECT, MessageType.STATUS, MessageType.RESTORE_MANY,
-            MessageType.FASTPATH, MessageType.METRICS);
+            MessageType.FASTPATH, MessageType.METRICS, MessageType.PUBLISH_METRICS);
     /** Reconnects in a row with no reply in between after which the daemon is taken to be broken. */
     private static final int MAX_RECONNECTS_WITHOUT_REPLY = 5;
     private static final long MAX_BACKOFF_MILLIS = 50;

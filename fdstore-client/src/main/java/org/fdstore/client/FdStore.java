@@ -750,6 +750,20 @@ public final class FdStore implements AutoCloseable {
     }
 
     /**
+     * Replaces the metric lines this connection shows on the daemon's metrics; they last until the next call, the
+     * connection's end, or a reconnect. The daemon adds a label {@code uid} with the caller's uid.
+     *
+     * @param text lines {@code fdstore_fuse_NAME{label="value",...} VALUE}, each ending in a newline (docs/protocol.md)
+     * @return how many lines the daemon now shows
+     * @throws FdStoreException a broken connection, or a refusal (EINVAL naming a bad line or too many; ENOSYS from
+     *     a daemon without PUBLISH_METRICS)
+     * @throws IllegalArgumentException if {@code text} is over {@link Request.PublishMetrics#MAX_TEXT_BYTES} bytes
+     */
+    public int publishMetrics(String text) throws FdStoreException {
+        return single(connection.exchange(new Request.PublishMetrics(text), null), Reply.Published.class).series();
+    }
+
+    /**
      * Closes the connection. Entries stay in the store; descriptors restored earlier stay open. Harmless when
      * repeated.
      */

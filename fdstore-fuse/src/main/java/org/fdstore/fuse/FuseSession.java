@@ -52,6 +52,7 @@ public final class FuseSession implements AutoCloseable {
     private final CompletableFuture<InitResult> init = new CompletableFuture<>();
     /** Opened once {@link FuseFilesystem#initialized} has returned; no handler runs before. */
     private final CountDownLatch ready = new CountDownLatch(1);
+    private final FuseStats stats = new FuseStats();
     private volatile InitResult agreed;
     private volatile boolean stopping;
     /** Guarded by this. */
@@ -295,7 +296,12 @@ public final class FuseSession implements AutoCloseable {
         init.completeExceptionally(new LinuxException("FUSE INIT on " + name, Errno.ENODEV, "session closed"));
     }
 
-    /** The /dev/fuse fd: owned by a mounted session, by the caller of {@link #takeover} otherwise. Never close it. */
+    /** Requests served by this session's readers, by opcode, since it started in this process. */
+    public FuseStats stats() {
+        return stats;
+    }
+
+        /** The /dev/fuse fd: owned by a mounted session, by the caller of {@link #takeover} otherwise. Never close it. */
     public Fd device() {
         return device;
     }

@@ -94,11 +94,13 @@ final class SessionReader implements Runnable {
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "event=fuse_request session=" + session.name() + " " + describe(request));
         }
+        long started = System.nanoTime();
         switch (request) {
             case FuseRequest.Init init -> init(init, out);
             case FuseRequest.Unknown u -> writeError(u.context().unique(), Errno.ENOSYS, out);
             default -> serve(request, out);
         }
+        session.stats().record(InHeader.read(message).opcode(), System.nanoTime() - started);
     }
 
     private void serve(FuseRequest request, MemorySegment out) {

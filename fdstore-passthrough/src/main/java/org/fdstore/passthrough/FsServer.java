@@ -44,10 +44,11 @@ public final class FsServer {
         PassthroughMount mount = source != null ? PassthroughMount.mount(source, mountpoint, readers, options, kernelPassthrough,
                 store)
                 : PassthroughMount.takeOver(mountpoint, readers, store);
-        run(mount, standby);
+        run(mount, standby, new MetricsPublisher(mount.stats(), mount.id().mountpoint().toString(), store));
     }
 
-    private static void run(PassthroughMount mount, StandbyStarter standby) throws InterruptedException {
+    private static void run(PassthroughMount mount, StandbyStarter standby, MetricsPublisher metrics)
+            throws InterruptedException {
         StandbyKeeper keeper = standby == null ? null : new StandbyKeeper(mount.state(), standby);
         CountDownLatch handedOff = new CountDownLatch(1);
         AtomicBoolean handingOff = new AtomicBoolean();
@@ -65,11 +66,13 @@ public final class FsServer {
         System.out.println("serving " + mount.id().mountpoint() + " pid=" + Unistd.getpid());
         System.out.flush();
         if (keeper != null) keeper.start();
+        metrics.start();
         try {
             mount.awaitEnd();
             // Reading stops early in a handoff: the store must acknowledge every change before the connection closes.
             if (handingOff.get()) handedOff.await();
         } finally {
+            metrics.stop();
             if (keeper != null) keeper.stop();
             mount.close();
         }

@@ -190,6 +190,11 @@ public final class PassthroughMount implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=handed_off mountpoint=" + id.mountpoint());
     }
 
+    /** The requests this process has served on the mount, by opcode. */
+    org.fdstore.fuse.FuseStats stats() {
+        return session.stats();
+    }
+
     /** The state file of this mount, for status and supervision. */
     StateFile state() {
         return state;

@@ -33,7 +33,9 @@ public enum MessageType {
     /** Ask for the read-only index that lets a ptrace-capable client restore without a round trip. */
     FASTPATH(0x0C),
     /** Read the daemon's metrics in the Prometheus text format; the reply may span frames. */
-    METRICS(0x0D);
+    METRICS(0x0D),
+    /** Replace the metric lines this connection publishes with the daemon's own (a FUSE mount's, for one). */
+    PUBLISH_METRICS(0x0E);
 
     /** Set in a reply's type: a reply's type is its request's type with bit 7 set. */
     static final int REPLY_BIT = 0x80;

@@ -265,6 +265,13 @@ public sealed interface Reply {
     }
 
     /**
+     * PUBLISH_METRICS succeeded.
+     *
+     * @param series how many sample lines the daemon now shows for this connection
+     */
+    record Published(int series) implements Reply {}
+
+    /**
      * STATUS succeeded.
      *
      * @param status what the daemon says about itself

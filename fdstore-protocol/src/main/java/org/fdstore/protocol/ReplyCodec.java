@@ -73,6 +73,7 @@ public final class ReplyCodec {
             case Reply.Listed l -> entries(l.entries());
             case Reply.Inspected i -> inspected(i.entries());
             case Reply.Dropped d -> success(4, w -> w.u32(d.count()));
+            case Reply.Published p -> success(4, w -> w.u32(p.series()));
             case Reply.SavedMany m -> success(4 + 8L * m.ids().size(), w -> {
                 w.u32(m.ids().size());
                 m.ids().forEach(w::u64);
@@ -194,6 +195,7 @@ public final class ReplyCodec {
                 case LIST -> new Reply.Listed(entries(r));
                 case INSPECT -> new Reply.Inspected(inspected(r));
                 case DROP -> new Reply.Dropped(r.u32("count"));
+                case PUBLISH_METRICS -> new Reply.Published(r.u32("series"));
                 case SAVE_MANY -> new Reply.SavedMany(ids(r));
                 case RESTORE_MANY -> header.bare() ? new Reply.RestoredBare(bareEntries(r))
                         : new Reply.RestoredMany(restoredEntries(r));
@@ -379,6 +381,7 @@ public final class ReplyCodec {
             case Reply.Listed l -> replyType == MessageType.LIST.replyCode();
             case Reply.Inspected i -> replyType == MessageType.INSPECT.replyCode();
             case Reply.Dropped d -> replyType == MessageType.DROP.replyCode();
+            case Reply.Published p -> replyType == MessageType.PUBLISH_METRICS.replyCode();
             case Reply.SavedMany m -> replyType == MessageType.SAVE_MANY.replyCode();
             case Reply.RestoredMany m -> replyType == MessageType.RESTORE_MANY.replyCode();
             case Reply.RestoredBare b -> replyType == MessageType.RESTORE_MANY.replyCode();

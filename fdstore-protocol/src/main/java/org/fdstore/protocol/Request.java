@@ -246,6 +246,31 @@ public sealed interface Request {
     }
 
     /**
+     * Replace the lines this connection publishes on the daemon's metrics; they last until the next publish or the
+     * connection's end. The daemon checks them (docs/protocol.md) and refuses a bad text whole.
+     *
+     * @param text sample lines {@code name{labels} value}, each ending in a newline; empty to publish none
+     */
+    record PublishMetrics(String text) implements Request {
+        /** The most UTF-8 bytes of text a publish carries. */
+        public static final int MAX_TEXT_BYTES = 65536;
+
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code text} is null
+         */
+        public PublishMetrics {
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.PUBLISH_METRICS;
+        }
+    }
+
+    /**
      * One frame of a SAVE_MANY request: up to 253 entries to store, each with the fd at the same position in the
      * frame's SCM_RIGHTS. A batch larger than one frame is sent as several frames with the same request id, every one
      * but the last with {@code CONTINUES}; the daemon stores the whole batch or nothing.

@@ -92,6 +92,10 @@ public final class RequestCodec {
             case Request.Drop d -> dropBody(d.target());
             case Request.Status st -> EncodedBody.EMPTY;
             case Request.Metrics m -> EncodedBody.EMPTY;
+            case Request.PublishMetrics p -> {
+                byte[] text = Utf8.encode(p.text(), Request.PublishMetrics.MAX_TEXT_BYTES, "published metrics");
+                yield new EncodedBody(4 + text.length, w -> w.blob(text));
+            }
             case Request.Unknown u -> {
                 if (MessageType.ofCode(u.code()).isPresent()) {
                     throw new IllegalArgumentException("type " + u.code() + " is defined; encode its own record");
@@ -179,6 +183,8 @@ public final class RequestCodec {
             case DROP -> new Request.Drop(r.dropTarget());
             case STATUS -> new Request.Status();
             case METRICS -> new Request.Metrics();
+            case PUBLISH_METRICS -> new Request.PublishMetrics(new String(r.blob("published metrics",
+                    Request.PublishMetrics.MAX_TEXT_BYTES), java.nio.charset.StandardCharsets.UTF_8));
         };
         r.end();
         if (header.continues() && !mayContinue(request)) {

@@ -29,6 +29,8 @@ final class Connection {
      * carried out, because a request is durable once the client's sendmsg returned.
      */
     boolean peerGone;
+    /** The metric lines this connection published last (PUBLISH_METRICS), with its uid; gone with it. */
+    List<org.fdstore.daemon.observe.MetricFamily.Sample> published = List.of();
     /** 0 until HELLO has been answered. */
     int version;
     /** When the oldest queued reply was queued, or 0 when nothing waits. */

@@ -8,6 +8,7 @@ import org.fdstore.daemon.observe.EventLog;
 import org.fdstore.daemon.observe.Inspector;
 import org.fdstore.daemon.observe.MetricFamily;
 import org.fdstore.daemon.observe.MetricsText;
+import org.fdstore.daemon.observe.PublishedMetrics;
 import org.fdstore.daemon.observe.MountTable;
 import org.fdstore.daemon.policy.Policy;
 import org.fdstore.daemon.policy.Right;
@@ -53,9 +54,13 @@ final class RequestHandler {
     /** The store's metrics now, as the loop sees it. */
     private final Supplier<List<MetricFamily>> metrics;
     private final java.time.Instant startedAt = java.time.Instant.now();
+    /** Every open connection, a view the loop keeps current: what they published counts toward one limit. */
+    private final java.util.Collection<Connection> connections;
 
-    RequestHandler(Store store, EventLog log, int daemonPid, Supplier<List<MetricFamily>> metrics) {
+    RequestHandler(Store store, EventLog log, int daemonPid, Supplier<List<MetricFamily>> metrics,
+                   java.util.Collection<Connection> connections) {
         this.store = store;
+        this.connections = connections;
         this.metrics = metrics;
         this.log = log;
         this.daemonPid = daemonPid;
@@ -138,6 +143,7 @@ final class RequestHandler {
                     metrics(c, replyType, requestId, out);
                     yield null;
                 }
+                case Request.PublishMetrics publish -> publish(c, publish);
                 case Request.Unknown unknown -> throw new Refusal(Errno.ENOSYS,
                         "message type 0x" + Integer.toHexString(unknown.code()) + " is not defined in version " + c.version);
                 case Request.Hello hello -> throw new IllegalStateException("HELLO is answered above");
@@ -374,6 +380,33 @@ final class RequestHandler {
         for (int i = 0; i < pieces.size(); i++) {
             out.reply(c, replyType, requestId, i < pieces.size() - 1, new Reply.Metrics(pieces.get(i)), List.of());
         }
+    }
+
+    /**
+     * Replaces the lines {@code c} publishes. Only root and the admin group may publish, as only they may mount
+     * (docs/security.md); the names are confined to {@code fdstore_fuse_}, and the uid label, which the daemon adds,
+     * says who wrote them.
+     */
+    private Reply.Published publish(Connection c, Request.PublishMetrics publish) throws Refusal {
+        if (!store.policy().isAdmin(c.access.peer())) {
+            throw new Refusal(Errno.EACCES, peerName(c) + " may not publish metrics: only root and the admin group"
+                    + " may, as only they serve FUSE mounts; run the mount as root");
+        }
+        List<MetricFamily.Sample> samples;
+        try {
+            samples = PublishedMetrics.parse(publish.text(), c.peer.uid());
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(Errno.EINVAL, "PUBLISH_METRICS refused, nothing changed: " + e.getMessage());
+        }
+        int others = 0;
+        for (Connection other : connections) if (other != c) others += other.published.size();
+        if (others + samples.size() > PublishedMetrics.MAX_SERIES) {
+            throw new Refusal(Errno.EINVAL, "PUBLISH_METRICS refused, nothing changed: " + samples.size()
+                    + " lines would pass the daemon's limit of " + PublishedMetrics.MAX_SERIES + " published by all"
+                    + " connections; publish fewer");
+        }
+        c.published = samples;
+        return new Reply.Published(samples.size());
     }
 
     private static void checkFdCount(Request request, List<Fd> fds) throws Refusal {

@@ -141,7 +141,8 @@ public final class Server {
         this.store = new Store(registry, policy, audit, clock, new EpollWatcher(),
                 FastPathIndex.create(registry.capacity()));
         this.store.replication = replication;
-        this.handler = new RequestHandler(store, log, Unistd.getpid(), this::metrics);
+        this.handler = new RequestHandler(store, log, Unistd.getpid(), this::metrics,
+                java.util.Collections.unmodifiableCollection(connections.values()));
         this.shares = new ConnectionShares(limits.perUidConnectionLimit(), Unistd.geteuid());
         this.wake = EventFd.create();
         try {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.fdstore.daemon.observe.MetricFamily;
+import org.fdstore.daemon.observe.PublishedMetrics;
 import org.fdstore.daemon.registry.Entry;
 import org.fdstore.linux.LinuxException;
 import org.fdstore.linux.Resource;
@@ -48,6 +49,7 @@ final class StoreMetrics {
                 "Snapshot frames a standby that is attaching still lacks; 0 once it holds the whole store.",
                 standby[1]));
         families.addAll(store.counters.families());
+        families.addAll(PublishedMetrics.families(connections.stream().map(c -> c.published).toList()));
         return List.copyOf(families);
     }
 
